@@ -1,0 +1,20 @@
+# generated from spec/openapi.yaml by `make generate`; do not edit
+"""Contains all the data models used in inputs/outputs"""
+
+from .error_text_answer import ErrorTextAnswer
+from .failure_reason import FailureReason
+from .liquidate_position_request import LiquidatePositionRequest
+from .place_order_result import PlaceOrderResult
+from .time_penalty import TimePenalty
+from .violation import Violation
+from .violations_answer import ViolationsAnswer
+
+__all__ = (
+    "ErrorTextAnswer",
+    "FailureReason",
+    "LiquidatePositionRequest",
+    "PlaceOrderResult",
+    "TimePenalty",
+    "Violation",
+    "ViolationsAnswer",
+)

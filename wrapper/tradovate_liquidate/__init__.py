@@ -1,0 +1,3 @@
+"""A safe client for Tradovate's liquidateposition endpoint."""
+
+__all__: list[str] = []
