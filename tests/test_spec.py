@@ -1,0 +1,192 @@
+"""spec/openapi.yaml is valid, faithful to the vendor page, and its examples hold."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from openapi_spec_validator import validate
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from tradovate_api import models
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seeds" / "000_ee0e2f2da311b4bd.txt"
+SPEC = yaml.safe_load((ROOT / "spec" / "openapi.yaml").read_text(encoding="utf-8"))
+OPERATION = SPEC["paths"]["/order/liquidateposition"]["post"]
+
+
+def pointer_validator(pointer: str) -> jsonschema.Draft202012Validator:
+    """A validator for the schema at `pointer` inside the spec, with its $refs resolved."""
+    resource = Resource.from_contents(SPEC, default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource("urn:spec", resource)
+    return jsonschema.Draft202012Validator(
+        {"$ref": f"urn:spec#{pointer}"},
+        registry=registry,
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def escape(segment: str) -> str:
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
+def all_examples() -> list[tuple[str, str, Any]]:
+    """(label, JSON pointer of the schema, example) for every example in the spec."""
+    found: list[tuple[str, str, Any]] = []
+    op_pointer = "/paths/" + escape("/order/liquidateposition") + "/post"
+    for media, content in OPERATION["requestBody"]["content"].items():
+        for name, example in content.get("examples", {}).items():
+            schema = f"{op_pointer}/requestBody/content/{escape(media)}/schema"
+            found.append((f"request {name}", schema, example["value"]))
+    for status, response in OPERATION["responses"].items():
+        for media, content in response.get("content", {}).items():
+            for name, example in content.get("examples", {}).items():
+                schema = f"{op_pointer}/responses/{status}/content/{escape(media)}/schema"
+                found.append((f"{status} {name}", schema, example["value"]))
+    for name, schema in SPEC["components"]["schemas"].items():
+        for index, example in enumerate(schema.get("examples", [])):
+            found.append((f"{name} #{index}", f"/components/schemas/{name}", example))
+    return found
+
+
+def test_spec_is_valid_openapi() -> None:
+    validate(SPEC)
+
+
+def test_spec_is_openapi_3_1() -> None:
+    assert SPEC["openapi"].startswith("3.1")
+
+
+def test_request_fields_match_the_vendor_page() -> None:
+    body = SPEC["components"]["schemas"]["LiquidatePositionRequest"]
+    assert body["required"] == ["accountId", "contractId", "admin"]
+    assert body["additionalProperties"] is False
+    props = body["properties"]
+    assert {name: props[name]["type"] for name in props} == {
+        "accountId": "integer",
+        "contractId": "integer",
+        "admin": "boolean",
+        "customTag50": "string",
+        "isAutomated": "boolean",
+        "p-ticket": "string",
+    }
+    assert props["accountId"]["format"] == props["contractId"]["format"] == "int64"
+    assert props["customTag50"]["maxLength"] == 64
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the vendor page lives in ../shared")
+def test_failure_reasons_are_the_seed_list_in_the_seed_order() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    line = re.search(r"failureReasonenum\n(.+)\n", text)
+    assert line is not None
+    seed_reasons = [reason.strip() for reason in line.group(1).split(",")]
+    assert len(seed_reasons) == 31
+    assert SPEC["components"]["schemas"]["FailureReason"]["enum"] == seed_reasons
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the vendor page lives in ../shared")
+def test_length_limits_match_the_seed() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    tag_limit = re.search(r"customTag50stringOptional<=(\d+) characters", text)
+    text_limit = re.search(r"failureTextstring<=(\d+) characters", text)
+    assert tag_limit
+    assert text_limit
+    schemas = SPEC["components"]["schemas"]
+    assert schemas["LiquidatePositionRequest"]["properties"]["customTag50"]["maxLength"] == int(
+        tag_limit.group(1)
+    )
+    assert schemas["PlaceOrderResult"]["properties"]["failureText"]["maxLength"] == int(
+        text_limit.group(1)
+    )
+
+
+def test_every_documented_answer_is_described() -> None:
+    assert set(OPERATION["responses"]) == {"200", "400", "401", "429", "500"}
+    assert "content" not in OPERATION["responses"]["429"], "a 429 has an empty body"
+    shapes = {ref["$ref"].rsplit("/", 1)[1] for ref in _ok_schema()["oneOf"]}
+    assert shapes == {"PlaceOrderResult", "TimePenalty", "ErrorTextAnswer", "ViolationsAnswer"}
+
+
+def test_servers_and_security() -> None:
+    urls = [server["url"] for server in SPEC["servers"]]
+    assert urls == [
+        "https://demo.tradovateapi.com/v1",
+        "https://live.tradovateapi.com/v1",
+        "https://demo-d.tradovateapi.com/v1",
+    ]
+    assert SPEC["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert SPEC["security"] == [{"bearerAuth": []}]
+
+
+def test_every_answer_and_the_request_have_an_example() -> None:
+    labels = {label.split()[0] for label, _, _ in all_examples()}
+    assert {"request", "200", "400", "401", "500"} <= labels
+    ok_examples = OPERATION["responses"]["200"]["content"]["application/json"]["examples"]
+    matched = {_which_shape(example["value"]) for example in ok_examples.values()}
+    assert matched == {"PlaceOrderResult", "TimePenalty", "ErrorTextAnswer", "ViolationsAnswer"}
+
+
+@pytest.mark.parametrize(
+    ("pointer", "example"),
+    [pytest.param(pointer, example, id=label) for label, pointer, example in all_examples()],
+)
+def test_example_validates_against_its_own_schema(pointer: str, example: Any) -> None:
+    pointer_validator(pointer).validate(example)
+
+
+def test_the_200_shapes_exclude_each_other() -> None:
+    """oneOf: each 200 example matches exactly one shape, so a reader can tell them apart."""
+    ok = OPERATION["responses"]["200"]["content"]["application/json"]["examples"]
+    for example in ok.values():
+        _which_shape(example["value"])  # raises unless exactly one matches
+
+
+def test_unknown_request_fields_are_refused_by_the_spec() -> None:
+    validator = pointer_validator("/components/schemas/LiquidatePositionRequest")
+    body = {"accountId": 1, "contractId": 2, "admin": False, "symbol": "ESZ6"}
+    assert not validator.is_valid(body)
+    assert not validator.is_valid({"accountId": 2**63, "contractId": 2, "admin": False})
+    assert not validator.is_valid(
+        {"accountId": 1, "contractId": 2, "admin": False, "customTag50": "x" * 65}
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "example"),
+    [
+        pytest.param(label, example, id=label)
+        for label, _, example in all_examples()
+        if isinstance(example, dict)
+    ],
+)
+def test_generated_models_round_trip_every_example(label: str, example: dict[str, Any]) -> None:
+    if label.startswith("request"):
+        name = "LiquidatePositionRequest"
+    elif " #" in label:  # a component's own example
+        name = label.split(" #")[0]
+    else:
+        name = _which_shape(example)
+    model = getattr(models, name)
+    assert model.from_dict(example).to_dict() == example
+
+
+def _ok_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = OPERATION["responses"]["200"]["content"]["application/json"]["schema"]
+    return schema
+
+
+def _which_shape(example: Any) -> str:
+    names = [
+        name
+        for name in SPEC["components"]["schemas"]
+        if name in {"PlaceOrderResult", "TimePenalty", "ErrorTextAnswer", "ViolationsAnswer"}
+        and pointer_validator(f"/components/schemas/{name}").is_valid(example)
+    ]
+    assert len(names) == 1, f"{example!r} matches {names}"
+    return names[0]
