@@ -1,0 +1,70 @@
+"""python -m tradovate_liquidate.testing: serve a fake Tradovate on loopback until Ctrl-C.
+
+Prints the base URL (and nothing else) on stdout's first line, so scripts can read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from ._book import add_demo_book
+from ._fake import FakeTradovate
+from ._limits import RateLimit
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tradovate_liquidate.testing", description=__doc__
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument("--port", type=int, default=0, help="port (default: any free one)")
+    parser.add_argument("--token", action="append", default=[], help="an access token to accept")
+    parser.add_argument("--empty", action="store_true", help="start with no accounts or positions")
+    parser.add_argument(
+        "--open-book", action="store_true", help="every account active, every position one lot"
+    )
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
+    parser.add_argument("--budget", type=int, help="requests per hour before time penalties")
+    parser.add_argument("--penalty-seconds", type=int, default=1, help="p-time of a penalty")
+    args = parser.parse_args(argv)
+
+    limit = (
+        RateLimit(args.budget, penalty_seconds=args.penalty_seconds)
+        if args.budget is not None
+        else None
+    )
+    fake = FakeTradovate(rate_limit=limit, latency=args.latency, open_book=args.open_book)
+    for token in args.token:
+        fake.accept_token(token)
+    if not args.token:
+        print(f"token: {fake.issue_token()}", file=sys.stderr)
+    if not args.empty:
+        print(add_demo_book(fake), file=sys.stderr)
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    server = fake.serve(args.host, args.port)
+    print(server.base_url, flush=True)
+    try:
+        while not stop.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        print(f"stopped after {len(fake.requests)} requests", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

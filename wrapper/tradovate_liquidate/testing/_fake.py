@@ -1,0 +1,389 @@
+"""FakeTradovate: an in-memory Tradovate that answers liquidateposition as the real one does.
+
+The core is sans-IO: `handle()` takes a request's method, path, headers and body and
+returns a `Reply`. `FakeTransport` (in-process, for httpx) and `FakeServer` (real HTTP
+on loopback) only carry bytes, so both ways of reaching the fake behave identically.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from ._faults import Fault, FaultKind
+from ._limits import Limiter, RateLimit
+from ._validate import BodyError, parse_body
+
+if TYPE_CHECKING:
+    from ._server import FakeServer
+    from ._transport import FakeTransport
+
+PATH = "/v1/order/liquidateposition"
+DEFAULT_TOKEN_LIFETIME = 90 * 60.0
+AccountStatus = Literal["active", "closed", "locked"]
+_ACCOUNT_STATUSES = ("active", "closed", "locked")
+_HTML_ERROR = "<html><body><h1>Error {status}</h1>Origin is unreachable</body></html>"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the fake answers: the transport or server turns it into bytes on the wire."""
+
+    status: int
+    body: bytes = b""
+    content_type: str | None = None
+    delay: float = 0.0
+    drop: bool = False  # close the connection without answering
+
+
+@dataclass(frozen=True)
+class OrderEvent:
+    """One line of the fake's order log: an order placed or cancelled."""
+
+    action: Literal["place", "cancel"]
+    order_id: int
+    account_id: int
+    contract_id: int
+    side: Literal["Buy", "Sell"]
+    qty: int
+    custom_tag: str | None = None
+    is_automated: bool | None = None
+    admin: bool | None = None
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """One request as the fake received it (never its token) and how it answered."""
+
+    method: str
+    path: str
+    body: bytes
+    status: int
+    answer: str  # result, penalty, lockout, unauthorized, malformed, not_found, ...
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class _WorkingOrder:
+    order_id: int
+    account_id: int
+    contract_id: int
+    side: Literal["Buy", "Sell"]
+    qty: int
+
+
+def _text(status: int, text: str, content_type: str = "text/plain; charset=utf-8") -> Reply:
+    return Reply(status, text.encode(), content_type)
+
+
+def _json(payload: Mapping[str, Any], status: int = 200) -> Reply:
+    return Reply(status, json.dumps(payload).encode(), "application/json")
+
+
+class FakeTradovate:
+    """An in-memory Tradovate for tests: accounts, positions, orders, tokens, limits, faults.
+
+    >>> fake = FakeTradovate()
+    >>> token = fake.issue_token()
+    >>> account = fake.add_account()
+    >>> fake.add_position(account_id=account, contract_id=3570918, net_pos=2)
+
+    Serve it in-process with `transport()` (for httpx.Client and httpx.AsyncClient) or
+    over real HTTP with `serve()`. Every method is thread-safe.
+    """
+
+    def __init__(
+        self,
+        *,
+        rate_limit: RateLimit | None = None,
+        latency: float = 0.0,
+        open_book: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`open_book`: every account is active, every contract open, and every position not
+        set explicitly holds one lot until liquidated. Generated requests (schemathesis,
+        hypothesis) then really flatten positions instead of meeting unknown accounts."""
+        self.latency = latency
+        self.open_book = open_book
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._tokens: dict[str, float] = {}
+        self._accounts: dict[int, AccountStatus] = {}
+        self._contracts: dict[int, bool] = {}
+        self._positions: dict[tuple[int, int], int] = {}
+        self._working: dict[int, _WorkingOrder] = {}
+        self._order_ids = itertools.count(1_000_001)
+        self._account_ids = itertools.count(100_001)
+        self._limiter = Limiter(rate_limit)
+        self._scheduled: deque[Fault | None] = deque()
+        self._standing: list[Fault] = []
+        self.orders: list[OrderEvent] = []
+        self.requests: list[ReceivedRequest] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"<FakeTradovate accounts={len(self._accounts)} orders={len(self.orders)} "
+            f"requests={len(self.requests)}>"
+        )
+
+    # -- state a test sets up ------------------------------------------------------------
+
+    def issue_token(self, *, expires_in: float = DEFAULT_TOKEN_LIFETIME) -> str:
+        """A new access token, valid for `expires_in` seconds (negative: already expired)."""
+        token = secrets.token_urlsafe(24)
+        self.accept_token(token, expires_in=expires_in)
+        return token
+
+    def accept_token(self, token: str, *, expires_in: float = DEFAULT_TOKEN_LIFETIME) -> None:
+        """Make a token of the caller's choosing valid (the CLI's --token)."""
+        with self._lock:
+            self._tokens[token] = self._clock() + expires_in
+
+    def expire_token(self, token: str) -> None:
+        with self._lock:
+            self._tokens[token] = float("-inf")
+
+    def add_account(
+        self, account_id: int | None = None, *, status: AccountStatus = "active"
+    ) -> int:
+        if status not in _ACCOUNT_STATUSES:
+            raise ValueError(f"status must be one of {_ACCOUNT_STATUSES}, not {status!r}")
+        with self._lock:
+            chosen = next(self._account_ids) if account_id is None else account_id
+            self._accounts[chosen] = status
+            return chosen
+
+    def set_account_status(self, account_id: int, status: AccountStatus) -> None:
+        self.add_account(account_id, status=status)
+
+    def add_contract(self, contract_id: int, *, session_open: bool = True) -> int:
+        with self._lock:
+            self._contracts[contract_id] = session_open
+            return contract_id
+
+    def add_position(self, *, account_id: int, contract_id: int, net_pos: int) -> None:
+        """Hold `net_pos` (negative: short) of the contract; adds account and contract if new."""
+        with self._lock:
+            self._accounts.setdefault(account_id, "active")
+            self._contracts.setdefault(contract_id, True)
+            self._positions[(account_id, contract_id)] = net_pos
+
+    def add_working_order(
+        self,
+        *,
+        account_id: int,
+        contract_id: int,
+        side: Literal["Buy", "Sell"] = "Buy",
+        qty: int = 1,
+    ) -> int:
+        with self._lock:
+            order_id = next(self._order_ids)
+            self._working[order_id] = _WorkingOrder(order_id, account_id, contract_id, side, qty)
+            return order_id
+
+    def position(self, account_id: int, contract_id: int) -> int:
+        with self._lock:
+            return self._positions.get((account_id, contract_id), 0)
+
+    def working_orders(self, account_id: int, contract_id: int) -> list[int]:
+        with self._lock:
+            return [
+                order.order_id
+                for order in self._working.values()
+                if (order.account_id, order.contract_id) == (account_id, contract_id)
+            ]
+
+    @property
+    def placed(self) -> list[OrderEvent]:
+        """The closing orders the fake sent, in order."""
+        return [event for event in self.orders if event.action == "place"]
+
+    # -- limits and faults ---------------------------------------------------------------
+
+    def set_rate_limit(self, limit: RateLimit | None) -> None:
+        with self._lock:
+            self._limiter.limit = limit
+
+    def impose_penalty(self, seconds: int = 1, *, captcha: bool = False) -> None:
+        """Answer the next requests with a time-penalty ticket, as if the budget ran out."""
+        with self._lock:
+            self._limiter.impose(self._clock(), seconds, captcha=captcha)
+
+    def lift_penalty(self) -> None:
+        with self._lock:
+            self._limiter.lift()
+
+    def lock_out(self, seconds: float = 3600.0) -> None:
+        """Answer 429 with an empty body; each request during the lockout extends it."""
+        with self._lock:
+            self._limiter.lock_out(self._clock(), seconds)
+
+    @property
+    def tickets_issued(self) -> int:
+        return self._limiter.tickets_issued
+
+    def inject(self, fault: Fault, *, times: int | None = 1) -> None:
+        """Apply `fault` to the next `times` requests, or to every request when None."""
+        with self._lock:
+            if times is None:
+                self._standing.append(fault)
+            else:
+                self._scheduled.extend([fault] * times)
+
+    def schedule(self, faults: Iterable[Fault | None]) -> None:
+        """Apply these to the next requests, one each, in order; None means no fault."""
+        with self._lock:
+            self._scheduled.extend(faults)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._scheduled.clear()
+            self._standing.clear()
+
+    # -- serving -------------------------------------------------------------------------
+
+    def transport(self) -> FakeTransport:
+        """An httpx transport serving this fake in-process (sync and async)."""
+        from ._transport import FakeTransport
+
+        return FakeTransport(self)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> FakeServer:
+        """Serve over real HTTP on loopback; use as a context manager or call stop()."""
+        from ._server import FakeServer
+
+        return FakeServer(self, host, port).start()
+
+    def handle(
+        self, method: str, path: str, body: bytes, *, authorization: str | None = None
+    ) -> Reply:
+        """Answer one request, given its Authorization header's value."""
+        with self._lock:
+            faults = self._faults_for_next_request()
+            reply, answer = self._answer(method, path, authorization, body, faults)
+            self.requests.append(ReceivedRequest(method, path, body, reply.status, answer))
+        return self._disturb(reply, faults)
+
+    # -- the answer ----------------------------------------------------------------------
+
+    def _faults_for_next_request(self) -> list[Fault]:
+        scheduled = self._scheduled.popleft() if self._scheduled else None
+        return [*self._standing, *([scheduled] if scheduled else [])]
+
+    def _answer(
+        self,
+        method: str,
+        path: str,
+        authorization: str | None,
+        body: bytes,
+        faults: list[Fault],
+    ) -> tuple[Reply, str]:
+        now = self._clock()
+        if path.rstrip("/") != PATH:
+            return _text(404, "Not found"), "not_found"
+        if method != "POST":
+            reply = Reply(405, b"Method not allowed", "text/plain; charset=utf-8")
+            return reply, "method_not_allowed"
+        if self._limiter.locked(now):
+            return Reply(429), "lockout"
+        if not self._authorised(authorization, now):
+            return _text(401, "Access is denied"), "unauthorized"
+        try:
+            request = parse_body(body)
+        except BodyError as exc:
+            return _json({"errorText": str(exc), "ok": False}, status=400), "malformed"
+        penalty = self._limiter.check(now, request.get("p-ticket"))
+        if penalty is not None:
+            return _json(penalty.answer()), "penalty"
+        for fault in faults:
+            if fault.kind is FaultKind.ERROR_TEXT:
+                return _json({"errorText": fault.text, "ok": False}), "error_text"
+            if fault.kind is FaultKind.VIOLATIONS:
+                violation = {"constraint": "accountId", "value": str(request["accountId"])}
+                violation["description"] = fault.text
+                return _json({"violations": [violation]}), "violations"
+        return _json(self._liquidate(request)), "result"
+
+    def _authorised(self, authorization: str | None, now: float) -> bool:
+        scheme, _, token = (authorization or "").partition(" ")
+        return scheme.lower() == "bearer" and self._tokens.get(token, float("-inf")) > now
+
+    def _liquidate(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        account, contract = request["accountId"], request["contractId"]
+        if self.open_book:
+            self._accounts.setdefault(account, "active")
+            self._contracts.setdefault(contract, True)
+            self._positions.setdefault((account, contract), 1)
+        status = self._accounts.get(account)
+        if status is None:
+            return _failure("Unauthorized", f"Account {account} is not accessible with this token")
+        if status == "closed":
+            return _failure("AccountClosed", f"Account {account} is closed")
+        if status == "locked":
+            return _failure("TradingLocked", f"Trading is locked for account {account}")
+        if contract not in self._contracts:
+            return _failure("InvalidContract", f"Contract {contract} does not exist")
+        if not self._contracts[contract]:
+            return _failure("SessionClosed", f"The session of contract {contract} is closed")
+        for order in [
+            o
+            for o in self._working.values()
+            if (o.account_id, o.contract_id) == (account, contract)
+        ]:
+            del self._working[order.order_id]
+            self.orders.append(
+                OrderEvent("cancel", order.order_id, account, contract, order.side, order.qty)
+            )
+        net_pos = self._positions.get((account, contract), 0)
+        if net_pos == 0:
+            return {"failureReason": "Success"}  # already flat: nothing to send
+        order_id = next(self._order_ids)
+        self._positions[(account, contract)] = 0
+        self.orders.append(
+            OrderEvent(
+                "place", order_id, account, contract,
+                "Sell" if net_pos > 0 else "Buy", abs(net_pos),
+                custom_tag=request.get("customTag50"),
+                is_automated=request.get("isAutomated"),
+                admin=request["admin"],
+            )
+        )  # fmt: skip
+        return {"failureReason": "Success", "orderId": order_id}
+
+    def _disturb(self, reply: Reply, faults: list[Fault]) -> Reply:
+        """Apply the faults that act on an answer already decided (and an order already sent)."""
+        delay, drop = self.latency, False
+        status, body, content_type = reply.status, reply.body, reply.content_type
+        for fault in faults:
+            kind = fault.kind
+            if kind is FaultKind.DELAY:
+                delay += fault.seconds
+            elif kind is FaultKind.DROP_AFTER_READ:
+                drop = True
+            elif kind is FaultKind.SERVER_ERROR:
+                status, body, content_type = fault.status, b"Internal Server Error", "text/plain"
+            elif kind is FaultKind.HTML_ERROR:
+                status, content_type = fault.status, "text/html; charset=utf-8"
+                body = _HTML_ERROR.format(status=fault.status).encode()
+            elif kind is FaultKind.MALFORMED_JSON and status == 200:
+                body = body[: max(1, len(body) // 2)]
+            elif kind is FaultKind.UNKNOWN_REASON and status == 200:
+                answer = json.loads(body)
+                if "failureReason" in answer:
+                    answer["failureReason"] = fault.text
+                    answer.setdefault("failureText", f"{fault.text}: a reason newer than the spec")
+                    body = json.dumps(answer).encode()
+        return Reply(status, body, content_type, delay, drop)
+
+
+def _failure(reason: str, text: str) -> dict[str, Any]:
+    return {"failureReason": reason, "failureText": text}

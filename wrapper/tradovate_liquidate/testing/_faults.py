@@ -1,0 +1,74 @@
+"""Faults the fake can inject into its answers, one request at a time or as a schedule."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class FaultKind(enum.Enum):
+    DELAY = "delay"
+    SERVER_ERROR = "server_error"
+    HTML_ERROR = "html_error"
+    DROP_AFTER_READ = "drop_after_read"
+    MALFORMED_JSON = "malformed_json"
+    UNKNOWN_REASON = "unknown_reason"
+    ERROR_TEXT = "error_text"
+    VIOLATIONS = "violations"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected misbehaviour. Build it with the class methods, not the constructor.
+
+    Faults that end in an answer the client cannot trust (DELAY beyond the client's
+    timeout, DROP_AFTER_READ, SERVER_ERROR, HTML_ERROR, MALFORMED_JSON, UNKNOWN_REASON)
+    happen *after* the fake processed the request, as on a real server that acted and
+    then failed to answer: the order log shows whether the position was flattened.
+    ERROR_TEXT and VIOLATIONS are business rejections: nothing is done.
+    """
+
+    kind: FaultKind
+    seconds: float = 0.0
+    status: int = 200
+    text: str = ""
+
+    @classmethod
+    def delay(cls, seconds: float) -> Fault:
+        """Answer normally, but only after `seconds`."""
+        return cls(FaultKind.DELAY, seconds=seconds)
+
+    @classmethod
+    def server_error(cls, status: int = 500) -> Fault:
+        """Act, then answer `status` with a plain-text body."""
+        return cls(FaultKind.SERVER_ERROR, status=status)
+
+    @classmethod
+    def html_error(cls, status: int = 520) -> Fault:
+        """Act, then answer a non-standard status with an HTML page, as a proxy would."""
+        return cls(FaultKind.HTML_ERROR, status=status)
+
+    @classmethod
+    def drop_connection(cls) -> Fault:
+        """Read and act on the request, then close the connection without answering."""
+        return cls(FaultKind.DROP_AFTER_READ)
+
+    @classmethod
+    def malformed_json(cls) -> Fault:
+        """Act, then answer 200 with a body cut off in the middle of its JSON."""
+        return cls(FaultKind.MALFORMED_JSON)
+
+    @classmethod
+    def unknown_reason(cls, reason: str = "BrandNewReason") -> Fault:
+        """Act, then report a failureReason that is not in the spec (with the orderId)."""
+        return cls(FaultKind.UNKNOWN_REASON, text=reason)
+
+    @classmethod
+    def error_text(cls, text: str = "Access is denied") -> Fault:
+        """Do nothing; answer 200 with {"errorText": text, "ok": false}."""
+        return cls(FaultKind.ERROR_TEXT, text=text)
+
+    @classmethod
+    def violations(cls, description: str = "must be a known account") -> Fault:
+        """Do nothing; answer 200 with a one-item violations list."""
+        return cls(FaultKind.VIOLATIONS, text=description)

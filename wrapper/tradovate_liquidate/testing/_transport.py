@@ -1,0 +1,58 @@
+"""Serve a FakeTradovate in-process to httpx.Client and httpx.AsyncClient."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+
+if TYPE_CHECKING:
+    from ._fake import FakeTradovate, Reply
+
+
+class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Hands each request to the fake and turns its Reply into what httpx would see.
+
+    A delay longer than the request's read timeout ends in httpx.ReadTimeout, and a
+    dropped connection in httpx.RemoteProtocolError, exactly as over a socket; in both
+    cases the fake has already acted on the request.
+    """
+
+    def __init__(self, fake: FakeTradovate) -> None:
+        self.fake = fake
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        reply = self._reply(request, request.read())
+        wait, timed_out = _wait(reply, request)
+        time.sleep(wait)
+        return _finish(reply, request, timed_out)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        reply = self._reply(request, await request.aread())
+        wait, timed_out = _wait(reply, request)
+        await asyncio.sleep(wait)
+        return _finish(reply, request, timed_out)
+
+    def _reply(self, request: httpx.Request, body: bytes) -> Reply:
+        authorization = request.headers.get("authorization")
+        return self.fake.handle(request.method, request.url.path, body, authorization=authorization)
+
+
+def _wait(reply: Reply, request: httpx.Request) -> tuple[float, bool]:
+    read_timeout = request.extensions.get("timeout", {}).get("read")
+    if read_timeout is not None and reply.delay > read_timeout:
+        return read_timeout, True
+    return reply.delay, False
+
+
+def _finish(reply: Reply, request: httpx.Request, timed_out: bool) -> httpx.Response:
+    if timed_out:
+        raise httpx.ReadTimeout("The read operation timed out", request=request)
+    if reply.drop:
+        raise httpx.RemoteProtocolError(
+            "Server disconnected without sending a response.", request=request
+        )
+    headers = {"content-type": reply.content_type} if reply.content_type else {}
+    return httpx.Response(reply.status, headers=headers, content=reply.body, request=request)
