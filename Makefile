@@ -42,5 +42,11 @@ generate: $(READY) ## rewrite generated/ from spec/openapi.yaml
 pytest: $(READY) ## the test suite
 	$(BIN)/pytest -q
 
+mock: $(READY) ## serve the fake Tradovate on loopback until Ctrl-C (PORT=8000)
+	$(BIN)/python -m tradovate_liquidate.testing --host 127.0.0.1 --port $(or $(PORT),8000)
+
+contract: $(READY) ## schemathesis CLI against BASE_URL (default: a fake it starts); reports in reports/
+	BASE_URL='$(BASE_URL)' $(BIN)/python tools/contract.py
+
 clean: ## remove the virtualenv and reports
 	rm -rf $(VENV) reports build dist
