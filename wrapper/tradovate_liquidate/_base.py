@@ -1,0 +1,99 @@
+"""What the sync and the async client share: checked settings, the token, logging."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from ._arguments import liquidation_fields
+from ._config import (
+    MAX_PENALTY_ROUNDS,
+    check_non_negative,
+    check_timeout,
+    check_token,
+    resolve_base_url,
+    token_from_environment,
+)
+from ._exceptions import AuthenticationError
+from ._gate import PenaltyGate
+from ._generated import liquidation_request
+from ._policy import Outcome, Policy
+
+logger = logging.getLogger("tradovate_liquidate")
+
+
+class ClientBase:
+    def __init__(
+        self,
+        token: object,
+        *,
+        environment: str,
+        base_url: str | None,
+        timeout: float | httpx.Timeout,
+        connect_retries: int,
+        connect_backoff: float,
+        max_penalty_wait: float,
+    ) -> None:
+        token = token_from_environment(token)
+        self._token_source: Any = token if callable(token) else check_token(token)
+        self.base_url = resolve_base_url(environment, base_url)
+        self.timeout = check_timeout(timeout)
+        self._policy = Policy(
+            connect_retries=int(check_non_negative(connect_retries, "connect_retries", int)),
+            connect_backoff=check_non_negative(connect_backoff, "connect_backoff"),
+            max_penalty_wait=check_non_negative(max_penalty_wait, "max_penalty_wait"),
+            max_penalty_rounds=MAX_PENALTY_ROUNDS,
+            token_refreshable=callable(token),
+        )
+        self._gate = PenaltyGate()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={self.base_url!r}>"
+
+    def _prepare(
+        self,
+        account_id: object,
+        contract_id: object,
+        admin: object,
+        custom_tag: object,
+        is_automated: object,
+        timeout: object,
+    ) -> tuple[dict[str, Any], httpx.Timeout]:
+        fields = liquidation_fields(account_id, contract_id, admin, custom_tag, is_automated)
+        return fields, self.timeout if timeout is None else check_timeout(timeout)
+
+    def _request_args(
+        self, fields: dict[str, Any], ticket: str | None, token: str
+    ) -> tuple[str, str, dict[str, Any], dict[str, str]]:
+        method, path, body = liquidation_request(fields, ticket)
+        return method, self.base_url + path, body, {"Authorization": f"Bearer {token}"}
+
+    def _log(self, method: str, url: str, outcome: Outcome, started: float) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        status = (
+            outcome.status_code if isinstance(outcome, httpx.Response) else type(outcome).__name__
+        )
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        path = urlsplit(url).path
+        logger.debug(
+            "%s %s -> %s in %.1f ms",
+            method,
+            path,
+            status,
+            elapsed_ms,
+            extra={"method": method, "path": path, "status": status, "elapsed_ms": elapsed_ms},
+        )
+
+
+def bad_token_source(exc: BaseException) -> AuthenticationError:
+    # The exception's text is left out: a token source's message may quote the token.
+    return AuthenticationError(f"token: the token callable raised {type(exc).__name__}")
+
+
+def log_wait(reason: str, seconds: float) -> None:
+    logger.warning("%s: waiting %.2f s before sending again", reason, seconds)

@@ -1,0 +1,106 @@
+"""Defaults as named constants, and the checks on a client's constructor arguments."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Awaitable, Callable
+from typing import Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+ENVIRONMENTS = {
+    "demo": "https://demo.tradovateapi.com/v1",
+    "live": "https://live.tradovateapi.com/v1",
+}
+Environment = Literal["demo", "live"]
+TOKEN_ENV_VAR = "TRADOVATE_ACCESS_TOKEN"  # noqa: S105 - a variable name, not a secret
+
+#: Finite by default: an emergency call that hangs is worse than one that fails.
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+#: Connection attempts after the first when no connection could be made at all.
+DEFAULT_CONNECT_RETRIES = 2
+#: First wait before reconnecting; doubles with each further try.
+DEFAULT_CONNECT_BACKOFF = 0.25
+#: The most a call waits in total on time-penalty tickets before raising RateLimitError.
+DEFAULT_MAX_PENALTY_WAIT = 60.0
+#: Penalty rounds per call, however short their waits: a server answering p-time 0 forever
+#: must not keep a call busy forever.
+MAX_PENALTY_ROUNDS = 5
+
+TokenSource = str | Callable[[], str]
+AsyncTokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]]
+
+
+def resolve_base_url(environment: str, base_url: str | None) -> str:
+    """The URL requests go to: `base_url` when given, else the named environment's host."""
+    if base_url is None:
+        if environment not in ENVIRONMENTS:
+            names = ", ".join(repr(name) for name in ENVIRONMENTS)
+            raise ValueError(f"environment: must be one of {names}, not {environment!r}")
+        return ENVIRONMENTS[environment]
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url: expected a str, not {type(base_url).__name__}")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError(f"base_url: expected an https:// URL with a host, not {base_url!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"base_url: plain http:// is refused for {parts.hostname!r}: the token would cross "
+            "the network unencrypted (only loopback hosts may use http://)"
+        )
+    return base_url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def token_from_environment(token: object) -> object:
+    """`token`, or the TRADOVATE_ACCESS_TOKEN variable when token is None."""
+    if token is not None:
+        return token
+    from_env = os.environ.get(TOKEN_ENV_VAR)
+    if not from_env:
+        raise ValueError(f"token: not given, and {TOKEN_ENV_VAR} is not set")
+    return from_env
+
+
+def check_token(token: object) -> str:
+    """A token string fit for an Authorization header; the message never shows the token."""
+    if not isinstance(token, str):
+        raise TypeError(f"token: expected a str, not {type(token).__name__}")
+    if not token or token != token.strip() or any(ord(c) < 0x21 or ord(c) > 0x7E for c in token):
+        raise ValueError("token: must be non-empty printable ASCII without spaces")
+    return token
+
+
+def check_timeout(timeout: object, name: str = "timeout") -> httpx.Timeout:
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(
+            f"{name}: expected seconds or an httpx.Timeout, not {type(timeout).__name__}"
+        )
+    if not 0 < timeout < float("inf"):
+        raise ValueError(f"{name}: must be a finite number of seconds above 0, not {timeout!r}")
+    return httpx.Timeout(float(timeout))
+
+
+def check_non_negative(value: object, name: str, kind: type = float) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (kind is int and not isinstance(value, int))
+    ):
+        expected = "a whole number" if kind is int else "a number"
+        raise TypeError(f"{name}: expected {expected}, not {type(value).__name__}")
+    if not 0 <= value < float("inf"):
+        raise ValueError(f"{name}: must be 0 or more, not {value!r}")
+    return value

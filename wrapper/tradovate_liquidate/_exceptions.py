@@ -1,0 +1,127 @@
+"""Every error a liquidation call can raise, in one tree:
+
+    TradovateError                  the root: catch it to catch everything below
+    ├── ConnectionFailedError       no connection: the request never left, nothing was done
+    ├── AuthenticationError         401: the token is missing, invalid or expired
+    ├── RateLimitError              429 lockout, captcha penalty, or a penalty longer than allowed
+    ├── RequestRejected             400, errorText or violations: refused, nothing was done
+    ├── LiquidationRejected         a failureReason other than Success (order_id kept if any)
+    └── OutcomeUnknownError         the server may have acted: check positions before retrying
+        ├── ServerError             5xx, or a non-standard status such as 520
+        └── UnexpectedResponseError an answer that cannot be read (bad JSON, odd status)
+
+Every error carries `status_code` and `response` where there was an answer (the
+response's request has its Authorization header redacted), plus `account_id` and
+`contract_id`. No error's message, attributes or repr holds the token. Invalid
+arguments are not in this tree: they raise ValueError or TypeError before anything is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class TradovateError(Exception):
+    """The root of every error a call can raise after its arguments were accepted."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response | None = None,
+        account_id: int | None = None,
+        contract_id: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.response = response
+        self.status_code: int | None = response.status_code if response is not None else None
+        self.account_id = account_id
+        self.contract_id = contract_id
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, status_code={self.status_code!r})"
+
+
+class ConnectionFailedError(TradovateError):
+    """No connection could be made (after the configured retries). Nothing was sent."""
+
+
+class AuthenticationError(TradovateError):
+    """401: the token is missing, invalid or expired. The request was not processed."""
+
+
+class RateLimitError(TradovateError):
+    """The server will not take requests now; nothing was done.
+
+    `retry_after` is the wait the server asked for in seconds (None for a 429 lockout,
+    which lasts a rolling hour and is extended by every request sent during it), and
+    `captcha` is True when a person must solve a captcha before any program may go on.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        captcha: bool = False,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, **context)
+        self.retry_after = retry_after
+        self.captcha = captcha
+
+
+class RequestRejected(TradovateError):
+    """The server refused the request (400, errorText or violations); nothing was done."""
+
+    def __init__(
+        self, message: str, *, text: str = "", violations: list[Any] | None = None, **context: Any
+    ) -> None:
+        super().__init__(message, **context)
+        self.text = text
+        self.violations = violations or []
+
+
+class LiquidationRejected(TradovateError):
+    """The server answered with a failureReason other than Success.
+
+    `reason` is the raw string, also for reasons newer than this client's spec; `text` is
+    the server's failureText; `order_id` is kept whenever the server sent one, because an
+    order may then be working even though the answer is not Success.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        text: str | None,
+        order_id: int | None,
+        raw: dict[str, Any],
+        **context: Any,
+    ) -> None:
+        super().__init__(message, **context)
+        self.reason = reason
+        self.text = text
+        self.order_id = order_id
+        self.raw = raw
+
+
+class OutcomeUnknownError(TradovateError):
+    """The request may have reached the server, but no answer that can be trusted arrived.
+
+    The position may or may not have been liquidated. Check positions and orders before
+    liquidating again: sending the request twice could send two closing orders and flip
+    the position instead of flattening it. This client never resends such a request.
+    """
+
+
+class ServerError(OutcomeUnknownError):
+    """A 5xx, or a non-standard status (499, 520-527, ...) from a proxy in front."""
+
+
+class UnexpectedResponseError(OutcomeUnknownError):
+    """An answer this client cannot read: malformed JSON, an unknown shape, an odd status."""
