@@ -10,6 +10,7 @@ lives in tradovate_liquidate.testing, which this package never imports.
 """
 
 from ._async_client import AsyncLiquidationClient
+from ._batch import DEFAULT_CONCURRENCY, LiquidationTarget
 from ._client import LiquidationClient
 from ._config import (
     DEFAULT_CONNECT_BACKOFF,
@@ -36,6 +37,7 @@ from ._result import LiquidationResult
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_CONCURRENCY",
     "DEFAULT_CONNECT_BACKOFF",
     "DEFAULT_CONNECT_RETRIES",
     "DEFAULT_MAX_PENALTY_WAIT",
@@ -49,6 +51,7 @@ __all__ = [
     "LiquidationClient",
     "LiquidationRejected",
     "LiquidationResult",
+    "LiquidationTarget",
     "OutcomeUnknownError",
     "RateLimitError",
     "RequestRejected",

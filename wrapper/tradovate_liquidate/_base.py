@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ._arguments import liquidation_fields
+from ._batch import Batch
 from ._config import (
     MAX_PENALTY_ROUNDS,
     check_non_negative,
@@ -65,6 +66,26 @@ class ClientBase:
     ) -> tuple[dict[str, Any], httpx.Timeout]:
         fields = liquidation_fields(account_id, contract_id, admin, custom_tag, is_automated)
         return fields, self.timeout if timeout is None else check_timeout(timeout)
+
+    def _batch(
+        self,
+        targets: Any,
+        concurrency: object,
+        on_progress: object,
+        admin: object,
+        custom_tag: object,
+        is_automated: object,
+        timeout: object,
+    ) -> Batch:
+        """A checked batch; the shared keywords are checked once, before anything is sent."""
+        self._prepare(1, 1, admin, custom_tag, is_automated, timeout)
+        options = {
+            "admin": admin,
+            "custom_tag": custom_tag,
+            "is_automated": is_automated,
+            "timeout": timeout,
+        }
+        return Batch(targets, concurrency, on_progress, options)
 
     def _request_args(
         self, fields: dict[str, Any], ticket: str | None, token: str

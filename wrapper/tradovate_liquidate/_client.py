@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any
 
 import httpx
 
 from ._base import ClientBase, bad_token_source, log_wait
+from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
+from ._batch import Outcome as BatchOutcome
 from ._config import (
     DEFAULT_CONNECT_BACKOFF,
     DEFAULT_CONNECT_RETRIES,
@@ -18,6 +21,7 @@ from ._config import (
     DEFAULT_TIMEOUT,
     check_token,
 )
+from ._exceptions import TradovateError
 from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
 from ._result import LiquidationResult
 
@@ -128,6 +132,45 @@ class LiquidationClient(ClientBase):
         except StopIteration as done:
             result: LiquidationResult = done.value
             return result
+
+    def liquidate_many(
+        self,
+        targets: Iterable[Any],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: ProgressCallback | None = None,
+        admin: bool = False,
+        custom_tag: str | None = None,
+        is_automated: bool = True,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> list[BatchOutcome]:
+        """Liquidate many positions with bounded concurrency; never raises for one failure.
+
+        `targets`: (account_id, contract_id) or (account_id, contract_id, custom_tag)
+        tuples, or objects with those attributes (LiquidationTarget). All are checked
+        before anything is sent; a bad one raises ValueError or TypeError naming its index.
+        Returns one outcome per target, in input order: the LiquidationResult or the
+        TradovateError it ended in. `on_progress(index, outcome)` is called as each
+        finishes (from worker threads); an exception it raises is logged and ignored. A time
+        penalty met by one call holds back all of them, so the batch earns one ticket per
+        wait. The other keywords apply to every target (a target's own custom_tag wins).
+        """
+        batch = self._batch(
+            targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout
+        )
+
+        def liquidate(index: int) -> None:
+            outcome: BatchOutcome
+            try:
+                outcome = self.liquidate_position(**batch.call_arguments(index))
+            except TradovateError as exc:
+                outcome = exc
+            batch.record(index, outcome)
+
+        with ThreadPoolExecutor(max_workers=batch.workers) as pool:
+            for _ in pool.map(liquidate, range(len(batch.targets))):
+                pass
+        return batch.outcomes()
 
     def _send(
         self, fields: dict[str, Any], ticket: str | None, token: str, timeout: httpx.Timeout

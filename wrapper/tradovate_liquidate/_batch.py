@@ -1,0 +1,129 @@
+"""liquidate_many's pieces shared by both clients: targets and their checks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+from ._arguments import check_custom_tag, check_id
+from ._exceptions import TradovateError
+from ._result import LiquidationResult
+
+DEFAULT_CONCURRENCY = 8
+MAX_CONCURRENCY = 256
+
+Outcome = LiquidationResult | TradovateError
+ProgressCallback = Callable[[int, Outcome], object]
+
+
+@attrs.frozen(slots=True)
+class LiquidationTarget:
+    """One position to flatten in a batch; `custom_tag` overrides the call's own."""
+
+    account_id: int
+    contract_id: int
+    custom_tag: str | None = None
+
+
+def check_targets(targets: Iterable[Any]) -> list[LiquidationTarget]:
+    """Every target checked before anything is sent; errors name the target by index.
+
+    A target is an (account_id, contract_id) or (account_id, contract_id, custom_tag)
+    tuple, or any object with account_id and contract_id attributes (and optionally
+    custom_tag), such as LiquidationTarget.
+    """
+    if isinstance(targets, str | bytes) or not isinstance(targets, Iterable):
+        raise TypeError(f"targets: expected an iterable of targets, not {type(targets).__name__}")
+    checked = []
+    for index, target in enumerate(targets):
+        try:
+            checked.append(_check_target(target))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"targets[{index}]: {exc}") from None
+    return checked
+
+
+def _check_target(target: Any) -> LiquidationTarget:
+    if isinstance(target, tuple):
+        if len(target) not in (2, 3):
+            raise ValueError(
+                f"expected (account_id, contract_id[, custom_tag]), not {len(target)} items"
+            )
+        account_id, contract_id, *rest = target
+        custom_tag = rest[0] if rest else None
+    elif hasattr(target, "account_id") and hasattr(target, "contract_id"):
+        account_id, contract_id = target.account_id, target.contract_id
+        custom_tag = getattr(target, "custom_tag", None)
+    else:
+        kind = type(target).__name__
+        raise TypeError(
+            f"expected a tuple or an object with account_id and contract_id, not {kind}"
+        )
+    return LiquidationTarget(
+        check_id(account_id, "account_id"),
+        check_id(contract_id, "contract_id"),
+        check_custom_tag(custom_tag),
+    )
+
+
+def check_concurrency(concurrency: object) -> int:
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+        raise TypeError(f"concurrency: expected an int, not {type(concurrency).__name__}")
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise ValueError(f"concurrency: must be 1 to {MAX_CONCURRENCY}, not {concurrency}")
+    return concurrency
+
+
+def check_progress(on_progress: object) -> ProgressCallback | None:
+    if on_progress is not None and not callable(on_progress):
+        raise TypeError(
+            f"on_progress: expected a callable or None, not {type(on_progress).__name__}"
+        )
+    return on_progress
+
+
+class Batch:
+    """One liquidate_many run: checked targets, the outcomes so far, progress reports."""
+
+    def __init__(
+        self,
+        targets: Iterable[Any],
+        concurrency: object,
+        on_progress: object,
+        call_options: dict[str, Any],
+    ) -> None:
+        self.targets = check_targets(targets)
+        self.workers = min(check_concurrency(concurrency), len(self.targets)) or 1
+        self._on_progress = check_progress(on_progress)
+        self._options = call_options
+        self._outcomes: list[Outcome | None] = [None] * len(self.targets)
+
+    def call_arguments(self, index: int) -> dict[str, Any]:
+        """liquidate_position's arguments for one target (its own custom_tag wins)."""
+        target = self.targets[index]
+        arguments = {
+            **self._options,
+            "account_id": target.account_id,
+            "contract_id": target.contract_id,
+        }
+        if target.custom_tag is not None:
+            arguments["custom_tag"] = target.custom_tag
+        return arguments
+
+    def record(self, index: int, outcome: Outcome) -> None:
+        self._outcomes[index] = outcome
+        if self._on_progress is None:
+            return
+        try:
+            self._on_progress(index, outcome)
+        except Exception:
+            # The liquidations matter more than a broken progress display.
+            logging.getLogger("tradovate_liquidate").exception(
+                "on_progress raised; the batch goes on"
+            )
+
+    def outcomes(self) -> list[Outcome]:
+        return [outcome for outcome in self._outcomes if outcome is not None]
