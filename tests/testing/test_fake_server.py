@@ -125,4 +125,4 @@ def test_command_line_prints_base_url_serves_and_stops_on_ctrl_c() -> None:
         process.kill()
     assert process.returncode == 0
     assert "Traceback" not in stderr
-    assert "stopped after 1 requests" in stderr
+    assert "stopped after 1 requests: 1 closing orders placed, 2 working orders cancelled" in stderr

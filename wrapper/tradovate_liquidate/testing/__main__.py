@@ -13,7 +13,17 @@ from types import FrameType
 
 from ._book import add_demo_book
 from ._fake import FakeTradovate
+from ._faults import Fault
 from ._limits import RateLimit
+
+FAULTS = {
+    "server_error": Fault.server_error(),
+    "html_error": Fault.html_error(),
+    "drop_connection": Fault.drop_connection(),
+    "malformed_json": Fault.malformed_json(),
+    "unknown_reason": Fault.unknown_reason(),
+    "error_text": Fault.error_text(),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
     parser.add_argument("--budget", type=int, help="requests per hour before time penalties")
     parser.add_argument("--penalty-seconds", type=int, default=1, help="p-time of a penalty")
+    parser.add_argument("--lock-out", action="store_true", help="answer every request 429")
+    parser.add_argument(
+        "--fault", choices=sorted(FAULTS), help="inject this fault into every request"
+    )
     args = parser.parse_args(argv)
 
     limit = (
@@ -42,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     fake = FakeTradovate(rate_limit=limit, latency=args.latency, open_book=args.open_book)
     for token in args.token:
         fake.accept_token(token)
+    if args.lock_out:
+        fake.lock_out()
+    if args.fault:
+        fake.inject(FAULTS[args.fault], times=None)
     if not args.token:
         print(f"token: {fake.issue_token()}", file=sys.stderr)
     if not args.empty:
@@ -62,7 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.stop()
-        print(f"stopped after {len(fake.requests)} requests", file=sys.stderr)
+        placed = len(fake.placed)
+        cancelled = len(fake.orders) - placed
+        print(
+            f"stopped after {len(fake.requests)} requests: {placed} closing orders placed, "
+            f"{cancelled} working orders cancelled",
+            file=sys.stderr,
+        )
     return 0
 
 
