@@ -22,7 +22,7 @@ $(READY): pyproject.toml
 	touch $@
 
 demo: $(READY) ## liquidate positions on the embedded fake Tradovate
-	@echo "make demo: the wrapper and the fake are not built yet (see the README's plan)."
+	@$(BIN)/python tools/demo.py
 
 test: lint typecheck check-generated pytest ## everything CI runs: lint, types, generated/ drift, tests
 
