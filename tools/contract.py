@@ -11,6 +11,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,20 +55,27 @@ def main() -> int:
             return 2
         return run_schemathesis(base_url, dict(os.environ)) if confirm_real_server(base_url) else 1
     token = secrets.token_urlsafe(16)
-    fake = subprocess.Popen(
-        [sys.executable, "-m", "tradovate_liquidate.testing", "--open-book", "--token", token],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert fake.stdout is not None
-        base_url = fake.stdout.readline().strip()
-        print(f"make contract: against the fake at {base_url}")
-        return run_schemathesis(base_url, {**os.environ, "TRADOVATE_ACCESS_TOKEN": token})
-    finally:
-        fake.terminate()
-        fake.wait(timeout=10)
+    with tempfile.TemporaryFile("w+") as fake_log:
+        fake = subprocess.Popen(
+            [sys.executable, "-m", "tradovate_liquidate.testing", "--open-book", "--token", token],
+            stdout=subprocess.PIPE,
+            stderr=fake_log,
+            text=True,
+        )
+        try:
+            assert fake.stdout is not None
+            base_url = fake.stdout.readline().strip()
+            if not base_url.startswith("http://"):
+                fake.kill()
+                fake.wait(timeout=10)
+                fake_log.seek(0)
+                print(f"make contract: the fake did not start (exit {fake.returncode}):\n{fake_log.read()}")
+                return 1
+            print(f"make contract: against the fake at {base_url}")
+            return run_schemathesis(base_url, {**os.environ, "TRADOVATE_ACCESS_TOKEN": token})
+        finally:
+            fake.terminate()
+            fake.wait(timeout=10)
 
 
 if __name__ == "__main__":
