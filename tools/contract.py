@@ -69,7 +69,8 @@ def main() -> int:
                 fake.kill()
                 fake.wait(timeout=10)
                 fake_log.seek(0)
-                print(f"make contract: the fake did not start (exit {fake.returncode}):\n{fake_log.read()}")
+                print(f"make contract: the fake did not start (exit {fake.returncode}):")
+                print(fake_log.read())
                 return 1
             print(f"make contract: against the fake at {base_url}")
             return run_schemathesis(base_url, {**os.environ, "TRADOVATE_ACCESS_TOKEN": token})
