@@ -3,37 +3,32 @@
 `tradovate_api` sits beside this package: top-level when installed from the wheel, or
 inside the caller's package when vendored (`theirapp._vendor.tradovate_api`). It is found
 relative to this package's own name, so a vendored copy never imports a top-level
-`tradovate_api` and no import needs rewriting.
+`tradovate_api`, and no import needs rewriting. For the same reason there is no static
+import of it here, not even for type checkers: a vendoring project's mypy would look for
+a top-level `tradovate_api`. The seam's three lines are typed at their boundary instead,
+and the tests cover them.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from tradovate_api.api.order import liquidate_position as endpoint
-    from tradovate_api.models import FailureReason, LiquidatePositionRequest
-else:
-    _parent = __name__.rsplit(".", 2)[0] if __name__.count(".") >= 2 else ""
-    _api = f"{_parent}.tradovate_api" if _parent else "tradovate_api"
-    endpoint = importlib.import_module(f"{_api}.api.order.liquidate_position")
-    _models = importlib.import_module(f"{_api}.models")
-    FailureReason = _models.FailureReason
-    LiquidatePositionRequest = _models.LiquidatePositionRequest
+_parent = __name__.rsplit(".", 2)[0] if __name__.count(".") >= 2 else ""
+_API = f"{_parent}.tradovate_api" if _parent else "tradovate_api"
+_endpoint: Any = importlib.import_module(f"{_API}.api.order.liquidate_position")
+_models: Any = importlib.import_module(f"{_API}.models")
 
 #: Every failureReason the spec knows; the server may send others.
-KNOWN_FAILURE_REASONS = frozenset(reason.value for reason in FailureReason)
+KNOWN_FAILURE_REASONS: frozenset[str] = frozenset(reason.value for reason in _models.FailureReason)
 
 
 def liquidation_request(
     fields: dict[str, Any], ticket: str | None
 ) -> tuple[str, str, dict[str, Any]]:
     """(method, path under the base URL, JSON body) for one liquidateposition request."""
-    body = (
-        LiquidatePositionRequest(**fields)
-        if ticket is None
-        else LiquidatePositionRequest(**fields, p_ticket=ticket)
+    extra = {} if ticket is None else {"p_ticket": ticket}
+    kwargs: dict[str, Any] = _endpoint._get_kwargs(
+        body=_models.LiquidatePositionRequest(**fields, **extra)
     )
-    kwargs = endpoint._get_kwargs(body=body)
-    return kwargs["method"].upper(), kwargs["url"], kwargs["json"]
+    return str(kwargs["method"]).upper(), str(kwargs["url"]), kwargs["json"]
