@@ -48,5 +48,13 @@ mock: $(READY) ## serve the fake Tradovate on loopback until Ctrl-C (PORT=8000)
 contract: $(READY) ## schemathesis CLI against BASE_URL (default: a fake it starts); reports in reports/
 	BASE_URL='$(BASE_URL)' $(BIN)/python tools/contract.py
 
+vendor: ## copy the client into your project: make vendor DEST=theirapp/_vendor
+	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/their_package/_vendor"; exit 2; }
+	$(PYTHON) tools/vendor.py '$(DEST)'
+
+dist: $(READY) ## build the wheel and the sdist into dist/
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+
 clean: ## remove the virtualenv and reports
 	rm -rf $(VENV) reports build dist

@@ -1,0 +1,74 @@
+"""make vendor DEST=dir: copy tradovate_liquidate and tradovate_api into a project's package.
+
+    make vendor DEST=theirapp/_vendor
+
+writes theirapp/_vendor/tradovate_liquidate/, theirapp/_vendor/tradovate_api/ and
+theirapp/_vendor/tradovate_liquidate.vendored.json (version, spec sha256, source commit).
+The copy is imported as theirapp._vendor.tradovate_liquidate; it needs only httpx and
+attrs, and no import in it is rewritten (see the README). An earlier copy is replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = {"tradovate_liquidate": ROOT / "wrapper", "tradovate_api": ROOT / "generated"}
+RECORD = "tradovate_liquidate.vendored.json"
+
+
+def source_commit() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "wrapper", "generated", "spec")
+    return commit + ("-dirty" if dirty else "")
+
+
+def version() -> str:
+    for line in (ROOT / "pyproject.toml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("version = "):
+            return line.split('"')[1]
+    raise SystemExit("pyproject.toml has no version")
+
+
+def vendor(dest: Path) -> dict[str, str]:
+    dest.mkdir(parents=True, exist_ok=True)
+    for package, source_root in PACKAGES.items():
+        target = dest / package
+        shutil.rmtree(target, ignore_errors=True)
+        skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(source_root / package, target, ignore=skip)
+    record = {
+        "distribution": "tradovate-liquidate",
+        "version": version(),
+        "spec_sha256": hashlib.sha256((ROOT / "spec" / "openapi.yaml").read_bytes()).hexdigest(),
+        "source_commit": source_commit(),
+        "packages": sorted(PACKAGES),
+    }
+    (dest / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return record
+
+
+def main() -> int:
+    if len(sys.argv) != 2 or not sys.argv[1]:
+        print("usage: make vendor DEST=path/to/their_package/_vendor", file=sys.stderr)
+        return 2
+    dest = Path(sys.argv[1])
+    if not (dest / "__init__.py").exists():
+        print(f"note: {dest} has no __init__.py; the copy is importable once it is a package")
+    record = vendor(dest)
+    commit = record["source_commit"][:12]
+    print(f"vendored tradovate-liquidate {record['version']} ({commit}) into {dest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
