@@ -24,6 +24,7 @@ from ._config import (
 )
 from ._exceptions import TradovateError
 from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
+from ._pool import AsyncPooledTransport
 from ._result import LiquidationResult
 
 
@@ -68,9 +69,11 @@ class AsyncLiquidationClient(ClientBase):
                     f"http_client: expected an httpx.AsyncClient, not {type(http_client).__name__}"
                 )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport, verify=verify, timeout=self.timeout
-        )
+        if http_client is None and transport is None:
+            transport = AsyncPooledTransport(
+                verify=verify
+            )  # see _pool.py: many calls at once stay fast
+        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
 
     async def liquidate_position(
         self,

@@ -23,6 +23,7 @@ from ._config import (
 )
 from ._exceptions import TradovateError
 from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
+from ._pool import PooledTransport
 from ._result import LiquidationResult
 
 
@@ -78,9 +79,9 @@ class LiquidationClient(ClientBase):
                     f"http_client: expected an httpx.Client, not {type(http_client).__name__}"
                 )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            transport=transport, verify=verify, timeout=self.timeout
-        )
+        if http_client is None and transport is None:
+            transport = PooledTransport(verify=verify)  # see _pool.py: many calls at once stay fast
+        self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
 
     def liquidate_position(
         self,
