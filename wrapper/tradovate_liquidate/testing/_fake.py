@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import secrets
+import ssl
 import threading
 import time
 from collections import deque
@@ -257,11 +258,13 @@ class FakeTradovate:
 
         return FakeTransport(self)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> FakeServer:
-        """Serve over real HTTP on loopback; use as a context manager or call stop()."""
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, ssl_context: ssl.SSLContext | None = None
+    ) -> FakeServer:
+        """Serve over real HTTP on loopback (HTTPS with `ssl_context`); a context manager."""
         from ._server import FakeServer
 
-        return FakeServer(self, host, port).start()
+        return FakeServer(self, host, port, ssl_context).start()
 
     def handle(
         self, method: str, path: str, body: bytes, *, authorization: str | None = None

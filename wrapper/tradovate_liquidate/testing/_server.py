@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -29,6 +30,10 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = IDLE_CONNECTION_SECONDS
 
     def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            # Here, in the connection's thread, not in the accept loop: a slow or refusing
+            # client then stalls only itself.
+            self.request.do_handshake()
         super().setup()
         self.server.opened(self.connection)
 
@@ -82,13 +87,27 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 1024  # the default of 5 refuses bursts of 100 new connections
 
-    def __init__(self, fake: FakeTradovate, address: tuple[str, int]) -> None:
+    def __init__(
+        self, fake: FakeTradovate, address: tuple[str, int], ssl_context: ssl.SSLContext | None
+    ) -> None:
         super().__init__(address, _Handler)
         self.fake = fake
+        self.ssl_context = ssl_context
         self.stopping = threading.Event()
         self.connections_accepted = 0
         self._open: set[socket.socket] = set()
         self._guard = threading.Lock()
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        connection, address = super().get_request()
+        if self.ssl_context is not None:
+            connection = self.ssl_context.wrap_socket(
+                connection, server_side=True, do_handshake_on_connect=False
+            )
+        return connection, address
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that hangs up or refuses our certificate is not the fake's error
 
     def opened(self, connection: socket.socket) -> None:
         with self._guard:
@@ -113,9 +132,15 @@ class _Server(ThreadingHTTPServer):
 class FakeServer:
     """A FakeTradovate on a loopback port. `base_url` ends in /v1, like the real hosts."""
 
-    def __init__(self, fake: FakeTradovate, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        fake: FakeTradovate,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.fake = fake
-        self._server = _Server(fake, (host, port))
+        self._server = _Server(fake, (host, port), ssl_context)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -133,7 +158,8 @@ class FakeServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}/v1"
+        scheme = "https" if self._server.ssl_context is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}/v1"
 
     @property
     def connections_accepted(self) -> int:
