@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import tradovate_liquidate
 import tradovate_liquidate.testing
 from tradovate_liquidate import _exceptions
@@ -12,9 +14,9 @@ from tradovate_liquidate import _exceptions
 
 def test_all_is_honest() -> None:
     exported = set(tradovate_liquidate.__all__)
-    public = {name for name in vars(tradovate_liquidate) if not name.startswith("_")}
+    public = {name for name in dir(tradovate_liquidate) if not name.startswith("_")}
     # Submodules appear in the namespace once imported; they are not exports.
-    public -= {"testing"}
+    public -= {"testing", "TYPE_CHECKING", "Any"}
     assert exported - {"__version__"} == public
     for name in exported:
         assert hasattr(tradovate_liquidate, name)
@@ -42,12 +44,40 @@ def test_every_error_is_exported_and_in_the_drawn_tree() -> None:
         assert issubclass(getattr(_exceptions, name), tradovate_liquidate.TradovateError)
 
 
-def test_importing_the_package_leaves_the_fake_and_the_test_tools_alone() -> None:
+def test_importing_the_package_loads_nothing_a_plain_call_does_not_need() -> None:
+    unneeded = (
+        "tradovate_liquidate.testing",
+        "tradovate_liquidate._cli",
+        "tradovate_liquidate._async_client",
+        "asyncio",
+        "concurrent.futures",
+        "schemathesis",
+        "hypothesis",
+        "pytest",
+        "yaml",
+    )
+    # A module counts when it is one of these or inside one of them ("asyncio.events").
     code = (
-        "import sys, tradovate_liquidate; "
-        "bad = [m for m in sys.modules if m.startswith('tradovate_liquidate.testing') "
-        "or m.split('.')[0] in ('schemathesis', 'hypothesis', 'pytest', 'yaml')]; "
-        "print(bad)"
+        "import sys, tradovate_liquidate\n"
+        f"unneeded = {unneeded!r}\n"
+        "inside = tuple(name + '.' for name in unneeded)\n"
+        "print([m for m in sys.modules if m in unneeded or m.startswith(inside)])"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_lazy_names_load_on_first_use() -> None:
+    code = (
+        "import sys\n"
+        "from tradovate_liquidate import AsyncLiquidationClient, KNOWN_FAILURE_REASONS\n"
+        "print(AsyncLiquidationClient.__name__, len(KNOWN_FAILURE_REASONS))\n"
+        "print('asyncio' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["AsyncLiquidationClient", "31", "True"]
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        tradovate_liquidate.Nope  # noqa: B018

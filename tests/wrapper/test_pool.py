@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from tradovate_liquidate import LiquidationClient, OutcomeUnknownError
-from tradovate_liquidate._pool import AsyncPooledTransport, PooledTransport
+from tradovate_liquidate._async_pool import AsyncPooledTransport
+from tradovate_liquidate._pool import PooledTransport
 from tradovate_liquidate.testing import FakeServer, FakeTradovate, Fault
 
 from .conftest import Harness

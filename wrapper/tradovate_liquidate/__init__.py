@@ -9,7 +9,8 @@ The error tree is drawn in tradovate_liquidate._exceptions. The fake server for 
 lives in tradovate_liquidate.testing, which this package never imports.
 """
 
-from ._async_client import AsyncLiquidationClient
+from typing import TYPE_CHECKING, Any
+
 from ._batch import DEFAULT_CONCURRENCY, LiquidationTarget
 from ._client import LiquidationClient
 from ._config import (
@@ -31,8 +32,30 @@ from ._exceptions import (
     TradovateError,
     UnexpectedResponseError,
 )
-from ._generated import KNOWN_FAILURE_REASONS
 from ._result import LiquidationResult
+
+if TYPE_CHECKING:
+    from ._async_client import AsyncLiquidationClient
+    from ._generated import KNOWN_FAILURE_REASONS
+
+# Loaded on first use (PEP 562): the async client pulls in asyncio, the failure reasons
+# the generated models; a service that only imports this package pays for neither.
+_LAZY = {"AsyncLiquidationClient": "._async_client", "KNOWN_FAILURE_REASONS": "._generated"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 

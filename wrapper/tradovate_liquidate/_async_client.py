@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from ._async_pool import AsyncPooledTransport
 from ._base import ClientBase, bad_token_source, log_wait
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
@@ -24,7 +25,6 @@ from ._config import (
 )
 from ._exceptions import TradovateError
 from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
-from ._pool import AsyncPooledTransport
 from ._result import LiquidationResult
 
 

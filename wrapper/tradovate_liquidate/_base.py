@@ -21,7 +21,6 @@ from ._config import (
 )
 from ._exceptions import AuthenticationError
 from ._gate import PenaltyGate
-from ._generated import liquidation_request
 from ._policy import Outcome, Policy
 
 logger = logging.getLogger("tradovate_liquidate")
@@ -90,6 +89,10 @@ class ClientBase:
     def _request_args(
         self, fields: dict[str, Any], ticket: str | None, token: str
     ) -> tuple[str, str, dict[str, Any], dict[str, str]]:
+        # Imported on first use: the generated models (and attrs) cost a cold import about
+        # 16 ms, and a service that vendors this client may never liquidate anything.
+        from ._generated import liquidation_request
+
         method, path, body = liquidation_request(fields, ticket)
         return method, self.base_url + path, body, {"Authorization": f"Bearer {token}"}
 

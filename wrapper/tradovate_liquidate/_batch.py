@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
-
-import attrs
 
 from ._arguments import check_custom_tag, check_id
 from ._exceptions import TradovateError
@@ -19,7 +18,7 @@ Outcome = LiquidationResult | TradovateError
 ProgressCallback = Callable[[int, Outcome], object]
 
 
-@attrs.frozen(slots=True)
+@dataclass(frozen=True, slots=True)
 class LiquidationTarget:
     """One position to flatten in a batch; `custom_tag` overrides the call's own."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any
 
@@ -167,6 +166,8 @@ class LiquidationClient(ClientBase):
             except TradovateError as exc:
                 outcome = exc
             batch.record(index, outcome)
+
+        from concurrent.futures import ThreadPoolExecutor  # here: a single call never needs it
 
         with ThreadPoolExecutor(max_workers=batch.workers) as pool:
             for _ in pool.map(liquidate, range(len(batch.targets))):

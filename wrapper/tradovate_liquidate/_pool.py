@@ -10,10 +10,9 @@ list hands out the most recently used (warm) one first.
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -23,7 +22,7 @@ DEFAULT_MAX_CONNECTIONS = 100
 _ONE = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 
 
-class _Connections:
+class Connections:
     """Makes single-connection transports that share one SSL context.
 
     Loading the CA bundle takes about 30 ms; doing it per connection would cost more than
@@ -51,7 +50,7 @@ class PooledTransport(httpx.BaseTransport):
         verify: bool | str | ssl.SSLContext = True,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
-        connections = _Connections(verify)
+        connections = Connections(verify)
         self._new: Callable[[], httpx.HTTPTransport] = lambda: httpx.HTTPTransport(
             **connections.options()
         )
@@ -96,64 +95,6 @@ class PooledTransport(httpx.BaseTransport):
             shard.close()
 
 
-class AsyncPooledTransport(httpx.AsyncBaseTransport):
-    def __init__(
-        self,
-        verify: bool | str | ssl.SSLContext = True,
-        max_connections: int = DEFAULT_MAX_CONNECTIONS,
-    ) -> None:
-        connections = _Connections(verify)
-        self._new: Callable[[], httpx.AsyncHTTPTransport] = lambda: httpx.AsyncHTTPTransport(
-            **connections.options()
-        )
-        self._free: list[httpx.AsyncHTTPTransport] = []
-        self._all: list[httpx.AsyncHTTPTransport] = []
-        self._max = max_connections
-        self._waiters: list[asyncio.Future[None]] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        shard = await self._acquire()
-        try:
-            response = await shard.handle_async_request(request)
-        except BaseException:
-            self._release(shard)
-            raise
-        stream = _AsyncReleasing(response.stream, lambda: self._release(shard))
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=stream,
-            extensions=response.extensions,
-        )
-
-    async def _acquire(self) -> httpx.AsyncHTTPTransport:
-        while not self._free and len(self._all) >= self._max:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                await waiter
-            finally:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
-        if self._free:
-            return self._free.pop()
-        self._all.append(self._new())
-        return self._all[-1]
-
-    def _release(self, shard: httpx.AsyncHTTPTransport) -> None:
-        self._free.append(shard)
-        while self._waiters:
-            waiter = self._waiters.pop(0)
-            if not waiter.done():
-                waiter.set_result(None)
-                break
-
-    async def aclose(self) -> None:
-        shards, self._all, self._free = self._all, [], []
-        for shard in shards:
-            await shard.aclose()
-
-
 class _Releasing(httpx.SyncByteStream):
     """A response body that gives its connection back once closed."""
 
@@ -166,20 +107,5 @@ class _Releasing(httpx.SyncByteStream):
     def close(self) -> None:
         try:
             self._stream.close()
-        finally:
-            self._release()
-
-
-class _AsyncReleasing(httpx.AsyncByteStream):
-    def __init__(self, stream: Any, release: Callable[[], None]) -> None:
-        self._stream, self._release = stream, release
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
         finally:
             self._release()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-import attrs
 
-
-@attrs.frozen(slots=True)
+@dataclass(frozen=True, slots=True)
 class LiquidationResult:
     """The server accepted the liquidation (failureReason Success).
 
@@ -19,4 +18,4 @@ class LiquidationResult:
     account_id: int
     contract_id: int
     order_id: int | None
-    raw: dict[str, Any] = attrs.field(repr=False, eq=False)
+    raw: dict[str, Any] = field(repr=False, compare=False)
