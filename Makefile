@@ -48,6 +48,9 @@ mock: $(READY) ## serve the fake Tradovate on loopback until Ctrl-C (PORT=8000)
 contract: $(READY) ## schemathesis CLI against BASE_URL (default: a fake it starts); reports in reports/
 	BASE_URL='$(BASE_URL)' $(BIN)/python tools/contract.py
 
+bench: $(READY) ## benchmarks side by side (not part of make test); writes reports/bench.json
+	PYTHONPATH=tools $(BIN)/python -m bench $(ONLY)
+
 vendor: ## copy the client into your project: make vendor DEST=theirapp/_vendor
 	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/their_package/_vendor"; exit 2; }
 	$(PYTHON) tools/vendor.py '$(DEST)'
