@@ -1,0 +1,22 @@
+"""Collects the fault matrix's rows and prints them as a table under `pytest -v`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+MATRIX: list[tuple[str, str, str, int, int]] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if not MATRIX or config.option.verbose < 1:
+        return
+    headers = ("fault", "client", "outcome", "requests", "orders")
+    rows = [headers, *((f, c, o, str(r), str(n)) for f, c, o, r, n in sorted(MATRIX))]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
+    terminalreporter.section("fault matrix (both clients, the fake over loopback)")
+    for row in rows:
+        terminalreporter.write_line(
+            " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        )
