@@ -1,0 +1,148 @@
+"""A canary token is run through every path; it must never come out anywhere."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+import tradovate_liquidate
+from tradovate_liquidate import TradovateError
+from tradovate_liquidate.testing import FakeServer, FakeTradovate, Fault
+
+from ..harness import Harness
+
+CANARY = "CANARY-7f3a9c1e-do-not-print"
+ACCOUNT, CONTRACT = 100_001, 3_570_918
+
+PROVOCATIONS = {
+    "success": lambda f: None,
+    "401": lambda f: f.expire_token(CANARY),
+    "429": lambda f: f.lock_out(),
+    "500": lambda f: f.inject(Fault.server_error()),
+    "520": lambda f: f.inject(Fault.html_error()),
+    "dropped": lambda f: f.inject(Fault.drop_connection()),
+    "timeout": lambda f: f.inject(Fault.delay(1.0)),
+    "malformed": lambda f: f.inject(Fault.malformed_json()),
+    "unknown reason": lambda f: f.inject(Fault.unknown_reason()),
+    "errorText": lambda f: f.inject(Fault.error_text()),
+    "violations": lambda f: f.inject(Fault.violations()),
+    "captcha": lambda f: f.impose_penalty(30, captcha=True),
+    "penalty then served": lambda f: f.impose_penalty(1),
+    "rejected": lambda f: f.set_account_status(ACCOUNT, "locked"),
+}
+
+
+@pytest.fixture
+def fake() -> FakeTradovate:
+    fake = FakeTradovate()
+    fake.accept_token(CANARY)
+    fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=1)
+    return fake
+
+
+@pytest.fixture
+def server(fake: FakeTradovate) -> Iterator[FakeServer]:
+    with fake.serve() as server:
+        yield server
+
+
+def everything_about(value: Any) -> str:
+    """Every text a caller could print or log about a value."""
+    parts = [str(value), repr(value)]
+    if isinstance(value, BaseException):
+        parts.append("".join(traceback.format_exception(value)))
+        parts.append(repr(vars(value)))
+        response = getattr(value, "response", None)
+        if response is not None:
+            parts += [repr(response.headers), repr(response.request.headers), response.text]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("provocation", list(PROVOCATIONS))
+def test_no_path_lets_the_token_out(
+    harness: Harness,
+    fake: FakeTradovate,
+    server: FakeServer,
+    provocation: str,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger, every level: ours, httpx, httpcore
+    PROVOCATIONS[provocation](fake)
+    kwargs = {"token": CANARY, "base_url": server.base_url, "timeout": httpx.Timeout(5.0, read=0.3)}
+    try:
+        outcome: Any = harness.liquidate(kwargs, ACCOUNT, CONTRACT)
+    except TradovateError as error:
+        outcome = error
+    client_text = harness.run(kwargs, lambda client: f"{client!r} {client!s}")
+    seen = "\n".join(
+        [
+            everything_about(outcome),
+            client_text,
+            caplog.text,
+            *(repr(vars(r)) for r in caplog.records),
+            *capsys.readouterr(),
+        ]
+    )
+    assert caplog.records, "logging was on: there must be records to check"
+    assert CANARY not in seen
+
+
+def test_a_callable_token_never_shows_either(
+    harness: Harness, fake: FakeTradovate, server: FakeServer
+) -> None:
+    def renew() -> str:
+        return CANARY
+
+    kwargs = {"token": renew, "base_url": server.base_url}
+    text = harness.run(kwargs, lambda client: f"{client!r} {client!s} {vars(client)!r}")
+    assert CANARY not in text
+
+
+def test_public_objects_of_the_package_and_the_fake(
+    fake: FakeTradovate, server: FakeServer
+) -> None:
+    client = tradovate_liquidate.LiquidationClient(CANARY, base_url=server.base_url)
+    result = client.liquidate_position(ACCOUNT, CONTRACT)
+    client.close()
+    objects = [client, result, fake, server, fake.transport(), *fake.requests, *fake.orders]
+    for value in objects:
+        assert CANARY not in everything_about(value), type(value).__name__
+
+
+def test_the_command_lines_output(fake: FakeTradovate, server: FakeServer) -> None:
+    env = {**os.environ, "TRADOVATE_ACCESS_TOKEN": CANARY}
+    outputs = []
+    fake.schedule([None, Fault.server_error(), Fault.drop_connection()])
+    for arguments in (["1", "2"], ["1", "2", "--json"], [str(ACCOUNT), str(CONTRACT)], ["0", "1"]):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tradovate_liquidate",
+                *arguments,
+                "--base-url",
+                server.base_url,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        outputs.append(done.stdout + done.stderr)
+    fake.expire_token(CANARY)
+    done = subprocess.run(
+        [sys.executable, "-m", "tradovate_liquidate", "1", "2", "--base-url", server.base_url],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    outputs.append(done.stdout + done.stderr)
+    assert all(outputs)
+    assert CANARY not in "\n".join(outputs)
