@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from ._async_pool import AsyncPooledTransport
-from ._base import ClientBase, bad_token_source, log_wait
+from ._base import ClientBase, bad_token_source, check_injected_http, log_wait
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
 from ._config import (
@@ -61,13 +61,7 @@ class AsyncLiquidationClient(ClientBase):
             connect_backoff=connect_backoff,
             max_penalty_wait=max_penalty_wait,
         )
-        if http_client is not None:
-            if transport is not None:
-                raise ValueError("transport, http_client: give one or the other, not both")
-            if not isinstance(http_client, httpx.AsyncClient):
-                raise TypeError(
-                    f"http_client: expected an httpx.AsyncClient, not {type(http_client).__name__}"
-                )
+        check_injected_http(http_client, transport, httpx.AsyncClient)
         self._owns_http = http_client is None
         if http_client is None and transport is None:
             transport = AsyncPooledTransport(
@@ -123,16 +117,9 @@ class AsyncLiquidationClient(ClientBase):
         is_automated: bool = True,
         timeout: float | httpx.Timeout | None = None,
     ) -> list[BatchOutcome]:
-        """Liquidate many positions with bounded concurrency; never raises for one failure.
+        """See LiquidationClient.liquidate_many: the same arguments, checks and outcomes.
 
-        `targets`: (account_id, contract_id) or (account_id, contract_id, custom_tag)
-        tuples, or objects with those attributes (LiquidationTarget). All are checked
-        before anything is sent; a bad one raises ValueError or TypeError naming its index.
-        Returns one outcome per target, in input order: the LiquidationResult or the
-        TradovateError it ended in. `on_progress(index, outcome)` is called as each
-        finishes; an exception it raises is logged and ignored. A time
-        penalty met by one call holds back all of them, so the batch earns one ticket per
-        wait. The other keywords apply to every target (a target's own custom_tag wins).
+        The calls run as asyncio tasks, `concurrency` of them at a time.
         """
         batch = self._batch(
             targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout

@@ -114,6 +114,16 @@ class ClientBase:
         )
 
 
+def check_injected_http(http_client: object, transport: object, expected: type) -> None:
+    if http_client is None:
+        return
+    if transport is not None:
+        raise ValueError("transport, http_client: give one or the other, not both")
+    if not isinstance(http_client, expected):
+        kind = type(http_client).__name__
+        raise TypeError(f"http_client: expected an httpx.{expected.__name__}, not {kind}")
+
+
 def bad_token_source(exc: BaseException) -> AuthenticationError:
     # The exception's text is left out: a token source's message may quote the token.
     return AuthenticationError(f"token: the token callable raised {type(exc).__name__}")

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from ._base import ClientBase, bad_token_source, log_wait
+from ._base import ClientBase, bad_token_source, check_injected_http, log_wait
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
 from ._config import (
@@ -70,13 +70,7 @@ class LiquidationClient(ClientBase):
             connect_backoff=connect_backoff,
             max_penalty_wait=max_penalty_wait,
         )
-        if http_client is not None:
-            if transport is not None:
-                raise ValueError("transport, http_client: give one or the other, not both")
-            if not isinstance(http_client, httpx.Client):
-                raise TypeError(
-                    f"http_client: expected an httpx.Client, not {type(http_client).__name__}"
-                )
+        check_injected_http(http_client, transport, httpx.Client)
         self._owns_http = http_client is None
         if http_client is None and transport is None:
             transport = PooledTransport(verify=verify)  # see _pool.py: many calls at once stay fast
