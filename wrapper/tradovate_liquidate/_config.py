@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Awaitable, Callable
-from typing import Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -14,7 +12,6 @@ ENVIRONMENTS = {
     "demo": "https://demo.tradovateapi.com/v1",
     "live": "https://live.tradovateapi.com/v1",
 }
-Environment = Literal["demo", "live"]
 TOKEN_ENV_VAR = "TRADOVATE_ACCESS_TOKEN"  # noqa: S105 - a variable name, not a secret
 
 #: Finite by default: an emergency call that hangs is worse than one that fails.
@@ -28,9 +25,6 @@ DEFAULT_MAX_PENALTY_WAIT = 60.0
 #: Penalty rounds per call, however short their waits: a server answering p-time 0 forever
 #: must not keep a call busy forever.
 MAX_PENALTY_ROUNDS = 5
-
-TokenSource = str | Callable[[], str]
-AsyncTokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]]
 
 
 def resolve_base_url(environment: str, base_url: str | None) -> str:
