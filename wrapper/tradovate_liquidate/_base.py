@@ -91,10 +91,10 @@ class ClientBase:
     ) -> tuple[str, str, dict[str, Any], dict[str, str]]:
         # Imported on first use: the generated models (and attrs) cost a cold import about
         # 16 ms, and a service that vendors this client may never liquidate anything.
-        from ._generated import liquidation_request
+        from ._generated import METHOD, PATH, liquidation_body
 
-        method, path, body = liquidation_request(fields, ticket)
-        return method, self.base_url + path, body, {"Authorization": f"Bearer {token}"}
+        body = liquidation_body(fields, ticket)
+        return METHOD, self.base_url + PATH, body, {"Authorization": f"Bearer {token}"}
 
     def _log(self, method: str, url: str, outcome: Outcome, started: float) -> None:
         if not logger.isEnabledFor(logging.DEBUG):

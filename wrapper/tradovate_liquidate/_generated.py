@@ -23,12 +23,19 @@ _models: Any = importlib.import_module(f"{_API}.models")
 KNOWN_FAILURE_REASONS: frozenset[str] = frozenset(reason.value for reason in _models.FailureReason)
 
 
-def liquidation_request(
-    fields: dict[str, Any], ticket: str | None
-) -> tuple[str, str, dict[str, Any]]:
-    """(method, path under the base URL, JSON body) for one liquidateposition request."""
-    extra = {} if ticket is None else {"p_ticket": ticket}
-    kwargs: dict[str, Any] = _endpoint._get_kwargs(
-        body=_models.LiquidatePositionRequest(**fields, **extra)
-    )
-    return str(kwargs["method"]).upper(), str(kwargs["url"]), kwargs["json"]
+def _method_and_path() -> tuple[str, str]:
+    # Asked of the generated endpoint once: neither depends on the body.
+    probe = _models.LiquidatePositionRequest(account_id=1, contract_id=1, admin=False)
+    kwargs: dict[str, Any] = _endpoint._get_kwargs(body=probe)
+    return str(kwargs["method"]).upper(), str(kwargs["url"])
+
+
+METHOD, PATH = _method_and_path()
+
+
+def liquidation_body(fields: dict[str, Any], ticket: str | None) -> dict[str, Any]:
+    """The JSON body of one liquidateposition request, as the generated model writes it."""
+    if ticket is not None:
+        fields = {**fields, "p_ticket": ticket}
+    body: dict[str, Any] = _models.LiquidatePositionRequest(**fields).to_dict()
+    return body
