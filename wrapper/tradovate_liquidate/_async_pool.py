@@ -34,13 +34,8 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
         except BaseException:
             self._release(shard)
             raise
-        stream = _AsyncReleasing(response.stream, lambda: self._release(shard))
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=stream,
-            extensions=response.extensions,
-        )
+        response.stream = _AsyncReleasing(response.stream, self, shard)
+        return response
 
     async def _acquire(self) -> httpx.AsyncHTTPTransport:
         while not self._free and len(self._all) >= self._max:
@@ -71,8 +66,12 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
 
 
 class _AsyncReleasing(httpx.AsyncByteStream):
-    def __init__(self, stream: Any, release: Callable[[], None]) -> None:
-        self._stream, self._release = stream, release
+    """A response body that gives its connection back once closed."""
+
+    def __init__(
+        self, stream: Any, pool: AsyncPooledTransport, shard: httpx.AsyncHTTPTransport
+    ) -> None:
+        self._stream, self._pool, self._shard = stream, pool, shard
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._stream:
@@ -82,4 +81,4 @@ class _AsyncReleasing(httpx.AsyncByteStream):
         try:
             await self._stream.aclose()
         finally:
-            self._release()
+            self._pool._release(self._shard)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ssl
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -54,43 +55,34 @@ class PooledTransport(httpx.BaseTransport):
         self._new: Callable[[], httpx.HTTPTransport] = lambda: httpx.HTTPTransport(
             **connections.options()
         )
-        self._free: list[httpx.HTTPTransport] = []
+        # A deque's append and pop are thread-safe, and the semaphore bounds the connections
+        # in use: no lock is held around a call, which keeps a single call's cost down.
+        self._free: deque[httpx.HTTPTransport] = deque()
         self._all: list[httpx.HTTPTransport] = []
-        self._max = max_connections
-        self._changed = threading.Condition()
+        self._slots = threading.BoundedSemaphore(max_connections)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        shard = self._acquire()
+        self._slots.acquire()
+        try:
+            shard = self._free.pop()
+        except IndexError:
+            shard = self._new()
+            self._all.append(shard)
         try:
             response = shard.handle_request(request)
         except BaseException:
             self._release(shard)
             raise
-        stream = _Releasing(response.stream, lambda: self._release(shard))
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=stream,
-            extensions=response.extensions,
-        )
-
-    def _acquire(self) -> httpx.HTTPTransport:
-        with self._changed:
-            while not self._free and len(self._all) >= self._max:
-                self._changed.wait()
-            if self._free:
-                return self._free.pop()
-            self._all.append(self._new())
-            return self._all[-1]
+        response.stream = _Releasing(response.stream, self, shard)
+        return response
 
     def _release(self, shard: httpx.HTTPTransport) -> None:
-        with self._changed:
-            self._free.append(shard)
-            self._changed.notify()
+        self._free.append(shard)
+        self._slots.release()
 
     def close(self) -> None:
-        with self._changed:
-            shards, self._all, self._free = self._all, [], []
+        shards, self._all = self._all, []
+        self._free.clear()
         for shard in shards:
             shard.close()
 
@@ -98,8 +90,8 @@ class PooledTransport(httpx.BaseTransport):
 class _Releasing(httpx.SyncByteStream):
     """A response body that gives its connection back once closed."""
 
-    def __init__(self, stream: Any, release: Callable[[], None]) -> None:
-        self._stream, self._release = stream, release
+    def __init__(self, stream: Any, pool: PooledTransport, shard: httpx.HTTPTransport) -> None:
+        self._stream, self._pool, self._shard = stream, pool, shard
 
     def __iter__(self) -> Iterator[bytes]:
         yield from self._stream
@@ -108,4 +100,4 @@ class _Releasing(httpx.SyncByteStream):
         try:
             self._stream.close()
         finally:
-            self._release()
+            self._pool._release(self._shard)
