@@ -126,3 +126,32 @@ def _eventually(condition: Any, seconds: float = 2.0) -> bool:
             return True
         time.sleep(0.01)
     return bool(condition())
+
+
+def test_one_ssl_context_however_many_threads_open_connections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Loading the CA bundle costs about 30 ms: a batch's threads must not each do it."""
+    from tradovate_liquidate import _pool
+
+    made: list[int] = []
+    real = httpx.create_ssl_context
+
+    def counting(**kwargs: Any) -> Any:
+        made.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(_pool.httpx, "create_ssl_context", counting)
+    connections = _pool.Connections(verify=True)
+    start = threading.Barrier(20)
+
+    def open_one() -> None:
+        start.wait()
+        connections.options()
+
+    threads = [threading.Thread(target=open_one) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made == [1]
