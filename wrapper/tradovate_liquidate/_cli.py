@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._batch import Outcome
+from ._batch import DEFAULT_CONCURRENCY, Outcome
 from ._client import LiquidationClient
 from ._config import ENVIRONMENTS, TOKEN_ENV_VAR
 from ._exceptions import (
@@ -65,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--manual", action="store_true", help="a person decided this: isAutomated false"
     )
     parser.add_argument(
-        "--concurrency", type=int, default=8, help="positions liquidated at once (default 8)"
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        help=f"positions liquidated at once (default {DEFAULT_CONCURRENCY})",
     )
     parser.add_argument("--timeout", type=float, default=None, help="seconds per request")
     parser.add_argument("--json", action="store_true", help="print the outcomes as JSON")
