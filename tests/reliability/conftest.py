@@ -1,10 +1,21 @@
-"""Collects the fault matrix's rows and prints them as a table under `pytest -v`."""
+"""The fake served over loopback, and the fault matrix printed as a table under `pytest -v`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from tradovate_liquidate.testing import FakeServer, FakeTradovate
+
+
+@pytest.fixture
+def server(fake: FakeTradovate) -> Iterator[FakeServer]:
+    """The test module's own `fake`, served over loopback."""
+    with fake.serve() as server:
+        yield server
+
 
 MATRIX: list[tuple[str, str, str, int, int]] = []
 

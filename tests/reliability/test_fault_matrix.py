@@ -8,7 +8,7 @@ than one per call).
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -76,12 +76,6 @@ def fake() -> FakeTradovate:
     fake.accept_token(TOKEN)
     fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=2)
     return fake
-
-
-@pytest.fixture
-def server(fake: FakeTradovate) -> Iterator[FakeServer]:
-    with fake.serve() as server:
-        yield server
 
 
 def call(harness: Harness, base_url: str) -> Any:

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import traceback
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -46,12 +45,6 @@ def fake() -> FakeTradovate:
     fake.accept_token(CANARY)
     fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=1)
     return fake
-
-
-@pytest.fixture
-def server(fake: FakeTradovate) -> Iterator[FakeServer]:
-    with fake.serve() as server:
-        yield server
 
 
 def everything_about(value: Any) -> str:
