@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "openapi.yaml"
 CONFIG = ROOT / "spec" / "generator.yaml"
+# Templates that override the generator's own by file name (see their comments).
+TEMPLATES = ROOT / "spec" / "templates"
 GENERATED = ROOT / "generated"
 PACKAGE = "tradovate_api"
 STAMP = "stamp.json"
@@ -52,6 +54,7 @@ def generate_into(folder: Path) -> None:
         str(bin_dir / "openapi-python-client"), "generate",
         "--path", str(SPEC), "--config", str(CONFIG), "--meta", "none",
         "--output-path", str(folder / PACKAGE), "--fail-on-warning",
+        "--custom-template-path", str(TEMPLATES),
     ]  # fmt: skip
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:

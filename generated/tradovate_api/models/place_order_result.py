@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.failure_reason import FailureReason
 from ..types import UNSET, Unset
@@ -18,28 +19,31 @@ class PlaceOrderResult:
     sending, not that it was filled.
 
         Attributes:
-            failure_reason (FailureReason | Unset): Why the request failed, or `Success`. The vendor adds values without
-                notice, so a
-                client must keep an unknown value rather than fail on it.
+            failure_reason (FailureReason | str | Unset):
             failure_text (str | Unset): The server's explanation, when there is one.
             order_id (int | Unset): The order sent to close the position.
     """
 
-    failure_reason: FailureReason | Unset = UNSET
+    failure_reason: FailureReason | str | Unset = UNSET
     failure_text: str | Unset = UNSET
     order_id: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        failure_reason: str | Unset = UNSET
-        if not isinstance(self.failure_reason, Unset):
+        failure_reason: str | Unset
+        if isinstance(self.failure_reason, Unset):
+            failure_reason = UNSET
+        elif isinstance(self.failure_reason, FailureReason):
             failure_reason = self.failure_reason.value
+        else:
+            failure_reason = self.failure_reason
 
         failure_text = self.failure_text
 
         order_id = self.order_id
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update({})
         if failure_reason is not UNSET:
             field_dict["failureReason"] = failure_reason
@@ -53,12 +57,21 @@ class PlaceOrderResult:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        _failure_reason = d.pop("failureReason", UNSET)
-        failure_reason: FailureReason | Unset
-        if isinstance(_failure_reason, Unset):
-            failure_reason = UNSET
-        else:
-            failure_reason = FailureReason(_failure_reason)
+
+        def _parse_failure_reason(data: object) -> FailureReason | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                failure_reason_type_0 = FailureReason(data)
+
+                return failure_reason_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FailureReason | str | Unset, data)
+
+        failure_reason = _parse_failure_reason(d.pop("failureReason", UNSET))
 
         failure_text = d.pop("failureText", UNSET)
 
@@ -70,4 +83,21 @@ class PlaceOrderResult:
             order_id=order_id,
         )
 
+        place_order_result.additional_properties = d
         return place_order_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

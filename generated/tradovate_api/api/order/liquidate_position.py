@@ -52,7 +52,7 @@ def _parse_response(
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_0 = PlaceOrderResult.from_dict(data)
+                response_200_type_0 = TimePenalty.from_dict(data)
 
                 return response_200_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -60,7 +60,7 @@ def _parse_response(
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_1 = TimePenalty.from_dict(data)
+                response_200_type_1 = ErrorTextAnswer.from_dict(data)
 
                 return response_200_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -68,14 +68,14 @@ def _parse_response(
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_2 = ErrorTextAnswer.from_dict(data)
+                response_200_type_2 = ViolationsAnswer.from_dict(data)
 
                 return response_200_type_2
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
                 raise TypeError()
-            response_200_type_3 = ViolationsAnswer.from_dict(data)
+            response_200_type_3 = PlaceOrderResult.from_dict(data)
 
             return response_200_type_3
 
@@ -91,6 +91,18 @@ def _parse_response(
     if response.status_code == 401:
         response_401 = response.text
         return response_401
+
+    if response.status_code == 404:
+        response_404 = cast(Any, None)
+        return response_404
+
+    if response.status_code == 408:
+        response_408 = cast(Any, None)
+        return response_408
+
+    if response.status_code == 423:
+        response_423 = cast(Any, None)
+        return response_423
 
     if response.status_code == 429:
         response_429 = cast(Any, None)
