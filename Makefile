@@ -33,11 +33,13 @@ lint: $(READY) ## ruff on the hand-written code
 typecheck: $(READY) ## mypy --strict on wrapper/
 	$(BIN)/mypy
 
-check-generated: $(READY) ## fail when generated/ differs from what the spec produces
+check-generated: $(READY) ## fail when generated/ (or the sync client) differs from its source
 	$(BIN)/python tools/generate.py --check
+	$(BIN)/python tools/unasync.py --check
 
-generate: $(READY) ## rewrite generated/ from spec/openapi.yaml
+generate: $(READY) ## rewrite generated/ from the spec, and _client.py from _async_client.py
 	$(BIN)/python tools/generate.py
+	$(BIN)/python tools/unasync.py
 
 pytest: $(READY) ## the test suite
 	$(BIN)/pytest -q

@@ -57,7 +57,14 @@ def main() -> int:
     token = secrets.token_urlsafe(16)
     with tempfile.TemporaryFile("w+") as fake_log:
         fake = subprocess.Popen(
-            [sys.executable, "-m", "tradovate_liquidate.testing", "--open-book", "--token", token],
+            # --token=... in one word: a token starting with "-" would read as an option.
+            [
+                sys.executable,
+                "-m",
+                "tradovate_liquidate.testing",
+                "--open-book",
+                f"--token={token}",
+            ],
             stdout=subprocess.PIPE,
             stderr=fake_log,
             text=True,

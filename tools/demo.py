@@ -37,7 +37,7 @@ def run_cli(arguments: list[str], env: dict[str, str]) -> int:
 def main() -> int:
     token = secrets.token_urlsafe(16)
     fake = subprocess.Popen(
-        [sys.executable, "-m", "tradovate_liquidate.testing", "--token", token],
+        [sys.executable, "-m", "tradovate_liquidate.testing", f"--token={token}"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -5,13 +5,19 @@
 writes theirapp/_vendor/tradovate_liquidate/, theirapp/_vendor/tradovate_api/ and
 theirapp/_vendor/tradovate_liquidate.vendored.json (version, spec sha256, source commit).
 The copy is imported as theirapp._vendor.tradovate_liquidate; it needs only httpx and
-attrs, and no import in it is rewritten (see the README). An earlier copy is replaced.
+attrs. An earlier copy is replaced.
+
+The wrapper imports the generated package by its top-level name (`from tradovate_api.models
+import ...`), so type checkers follow it. Like pip's `vendoring` tool, the copy rewrites
+those imports; here they become relative (`from ..tradovate_api.models import ...`), so the
+copy works under any parent package and never imports a top-level `tradovate_api`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +45,21 @@ def version() -> str:
     raise SystemExit("pyproject.toml has no version")
 
 
+GENERATED_IMPORT = re.compile(r"^(\s*)from tradovate_api(?=[.\s])", re.MULTILINE)
+
+
+def rewrite_imports(package: Path) -> None:
+    """Make every import of tradovate_api in `package` relative to the vendored copy."""
+    for module in sorted(package.rglob("*.py")):
+        depth = len(module.relative_to(package).parts)  # 1 for a module in the package itself
+        text = module.read_text(encoding="utf-8")
+        relative = "." * (depth + 1) + "tradovate_api"
+        text = GENERATED_IMPORT.sub(rf"\1from {relative}", text)
+        if re.search(r"^\s*import tradovate_api", text, re.MULTILINE):
+            raise SystemExit(f"{module}: `import tradovate_api` cannot be vendored; use `from`")
+        module.write_text(text, encoding="utf-8")
+
+
 def vendor(dest: Path) -> dict[str, str]:
     dest.mkdir(parents=True, exist_ok=True)
     for package, source_root in PACKAGES.items():
@@ -46,6 +67,7 @@ def vendor(dest: Path) -> dict[str, str]:
         shutil.rmtree(target, ignore_errors=True)
         skip = shutil.ignore_patterns("__pycache__", "*.pyc")
         shutil.copytree(source_root / package, target, ignore=skip)
+    rewrite_imports(dest / "tradovate_liquidate")
     record = {
         "distribution": "tradovate-liquidate",
         "version": version(),

@@ -36,11 +36,11 @@ from ._result import LiquidationResult
 
 if TYPE_CHECKING:
     from ._async_client import AsyncLiquidationClient
-    from ._generated import KNOWN_FAILURE_REASONS
+    from ._reasons import KNOWN_FAILURE_REASONS
 
 # Loaded on first use (PEP 562): the async client pulls in asyncio, the failure reasons
 # the generated models; a service that only imports this package pays for neither.
-_LAZY = {"AsyncLiquidationClient": "._async_client", "KNOWN_FAILURE_REASONS": "._generated"}
+_LAZY = {"AsyncLiquidationClient": "._async_client", "KNOWN_FAILURE_REASONS": "._reasons"}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,19 +1,23 @@
-"""AsyncLiquidationClient: the asyncio client, with the same rules as LiquidationClient."""
+"""AsyncLiquidationClient: the asyncio driver of the protocol in _policy.py.
+
+This file is the source of both clients: tools/unasync.py writes _client.py
+(LiquidationClient) from it, as httpcore does with its unasync script, so the two
+cannot drift. Keep the differences between them in _async_support.py/_sync_support.py.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
 import httpx
 
 from ._async_pool import AsyncPooledTransport
-from ._base import ClientBase, bad_token_source, check_injected_http, log_wait
+from ._async_support import TokenSource, current_token, run_batch, sleep
+from ._base import ClientBase, check_injected_http, log_wait
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
 from ._config import (
@@ -21,26 +25,35 @@ from ._config import (
     DEFAULT_CONNECT_RETRIES,
     DEFAULT_MAX_PENALTY_WAIT,
     DEFAULT_TIMEOUT,
-    check_token,
 )
-from ._exceptions import TradovateError
-from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
 from ._result import LiquidationResult
+from ._steps import Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
 
 
 class AsyncLiquidationClient(ClientBase):
-    """The asyncio twin of LiquidationClient: the same arguments, rules and errors.
+    """Flattens positions on Tradovate through POST /order/liquidateposition.
 
         async with AsyncLiquidationClient(token=..., environment="demo") as client:
             result = await client.liquidate_position(account_id, contract_id)
+            result.order_id
 
-    `token` may also be a callable returning an awaitable (an async token renewer).
-    `transport` takes an httpx.AsyncBaseTransport, `http_client` an httpx.AsyncClient.
+    `token` is a string, or a zero-argument callable returning the current token (tokens
+    expire after about 80-90 minutes; a callable lets a long-running caller renew them
+    without a new client). When None, TRADOVATE_ACCESS_TOKEN is read. After a 401 a
+    callable is asked once more and the request resent once: a 401 was not processed.
+
+    `environment` is "demo" (the default) or "live"; live is only ever used when named.
+    `base_url` overrides both; plain http:// is refused unless the host is loopback.
+    `timeout` is seconds or an httpx.Timeout (default DEFAULT_TIMEOUT, finite).
+    `verify` is passed to httpx: TLS certificates are checked unless you say otherwise.
+    `transport` or `http_client` inject httpx pieces, for example
+    `FakeTradovate().transport()` in tests; a client you pass in is yours to close.
+    Redirects are never followed, so the token goes only to the configured host.
     """
 
     def __init__(
         self,
-        token: str | Callable[[], str] | Callable[[], Awaitable[str]] | None = None,
+        token: TokenSource = None,
         *,
         environment: str = "demo",
         base_url: str | None = None,
@@ -64,9 +77,8 @@ class AsyncLiquidationClient(ClientBase):
         check_injected_http(http_client, transport, httpx.AsyncClient)
         self._owns_http = http_client is None
         if http_client is None and transport is None:
-            transport = AsyncPooledTransport(
-                verify=verify
-            )  # see _pool.py: many calls at once stay fast
+            # See _pool.py: many calls at once stay fast.
+            transport = AsyncPooledTransport(verify=verify)
         self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
 
     async def liquidate_position(
@@ -79,32 +91,25 @@ class AsyncLiquidationClient(ClientBase):
         is_automated: bool = True,
         timeout: float | httpx.Timeout | None = None,
     ) -> LiquidationResult:
-        """See LiquidationClient.liquidate_position: the same arguments, result and errors."""
-        fields, timeout_ = self._prepare(
+        """Cancel the account's working orders on the contract and close the position.
+
+        Returns the result when the server answers Success, with the closing order's id.
+        Raises a TradovateError subclass otherwise (see the table in _exceptions.py); an
+        OutcomeUnknownError means the server may have acted, so check positions before
+        trying again. Invalid arguments raise ValueError or TypeError naming the
+        argument, before anything is sent.
+
+        `admin` is sent as given (the vendor does not document it; almost every client
+        sends False). `custom_tag` (at most 64 characters) is your own label, to find the
+        order later. `is_automated` defaults to True because a program is calling:
+        exchanges require orders that no person entered to be flagged as automated (CME
+        Rule 536.B, FIX tag 1028); pass False only when a person decided this order.
+        `timeout` overrides the client's for this call.
+        """
+        steps, timeout_ = self._liquidation(
             account_id, contract_id, admin, custom_tag, is_automated, timeout
         )
-        steps = liquidation_steps(self._policy, fields["account_id"], fields["contract_id"])
-        token = await self._token()
-        step = next(steps)
-        try:
-            while True:
-                if isinstance(step, Send):
-                    await self._wait_for_gate()
-                    step = steps.send(await self._send(fields, step.ticket, token, timeout_))
-                elif isinstance(step, Sleep):
-                    log_wait("no connection", step.seconds)
-                    await asyncio.sleep(step.seconds)
-                    step = next(steps)
-                elif isinstance(step, Penalty):
-                    log_wait("time penalty", step.seconds)
-                    self._gate.close_for(step.seconds)
-                    step = next(steps)
-                elif isinstance(step, RefreshToken):
-                    token = await self._token()
-                    step = next(steps)
-        except StopIteration as done:
-            result: LiquidationResult = done.value
-            return result
+        return await self._drive(steps, timeout_)
 
     async def liquidate_many(
         self,
@@ -117,56 +122,58 @@ class AsyncLiquidationClient(ClientBase):
         is_automated: bool = True,
         timeout: float | httpx.Timeout | None = None,
     ) -> list[BatchOutcome]:
-        """See LiquidationClient.liquidate_many: the same arguments, checks and outcomes.
+        """Liquidate many positions with bounded concurrency; never raises for one failure.
 
-        The calls run as asyncio tasks, `concurrency` of them at a time.
+        `targets`: (account_id, contract_id) or (account_id, contract_id, custom_tag)
+        tuples, or objects with those attributes (LiquidationTarget). All are checked
+        before anything is sent; a bad one raises ValueError or TypeError naming its index.
+        Returns one outcome per target, in input order: the LiquidationResult or the
+        TradovateError it ended in. `on_progress(index, outcome)` is called as each
+        finishes (the sync client calls it from worker threads); an exception it raises is
+        logged and ignored. A time penalty met by one call holds back all of them, so the
+        batch earns one ticket per wait. The other keywords apply to every target (a
+        target's own custom_tag wins). `concurrency` calls run at once.
         """
         batch = self._batch(
             targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout
         )
-        pending = iter(range(len(batch.targets)))  # shared by the workers; next() never awaits
+        return await run_batch(batch, self.liquidate_position)
 
-        async def worker() -> None:
-            for index in pending:
-                outcome: BatchOutcome
-                try:
-                    outcome = await self.liquidate_position(**batch.call_arguments(index))
-                except TradovateError as exc:
-                    outcome = exc
-                batch.record(index, outcome)
+    async def _drive(self, steps: Steps[T], timeout: httpx.Timeout) -> T:
+        """Carry out the protocol's steps until it returns its result (or raises)."""
+        token = await current_token(self._token_source)
+        step = next(steps)
+        try:
+            while True:
+                outcome: Outcome | None = None
+                if isinstance(step, Send):
+                    while (remaining := self._gate.remaining()) > 0:
+                        await sleep(remaining)
+                    outcome = await self._send(step.request, token, timeout)
+                elif isinstance(step, Sleep):
+                    log_wait("no connection", step.seconds)
+                    await sleep(step.seconds)
+                elif isinstance(step, Penalty):
+                    log_wait("time penalty", step.seconds)
+                    self._gate.close_for(step.seconds)
+                elif isinstance(step, RefreshToken):
+                    token = await current_token(self._token_source)
+                step = steps.send(outcome)
+        except StopIteration as done:
+            result: T = done.value
+            return result
 
-        await asyncio.gather(*(worker() for _ in range(batch.workers)))
-        return batch.outcomes()
-
-    async def _send(
-        self, fields: dict[str, Any], ticket: str | None, token: str, timeout: httpx.Timeout
-    ) -> Outcome:
-        method, url, body, headers = self._request_args(fields, ticket, token)
+    async def _send(self, request: Request, token: str, timeout: httpx.Timeout) -> Outcome:
         started = time.perf_counter()
         outcome: Outcome
         try:
             outcome = await self._http.request(
-                method, url, json=body, headers=headers, timeout=timeout, follow_redirects=False
+                timeout=timeout, **self._http_arguments(request, token)
             )
         except httpx.RequestError as exc:
             outcome = exc
-        self._log(method, url, outcome, started)
+        self._log(request, outcome, started)
         return outcome
-
-    async def _wait_for_gate(self) -> None:
-        while (remaining := self._gate.remaining()) > 0:
-            await asyncio.sleep(remaining)
-
-    async def _token(self) -> str:
-        if isinstance(self._token_source, str):
-            return self._token_source
-        try:
-            token = self._token_source()
-            if inspect.isawaitable(token):
-                token = await token
-        except Exception as exc:
-            raise bad_token_source(exc) from None
-        return check_token(token)
 
     async def aclose(self) -> None:
         """Close the connections this client opened (not an http_client you passed in)."""

@@ -1,4 +1,4 @@
-"""What the sync and the async client share: checked settings, the token, logging."""
+"""What the sync and the async client share: checked settings, requests, logging."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ._arguments import liquidation_fields
+from ._arguments import liquidation_request
 from ._batch import Batch
 from ._config import (
     MAX_PENALTY_ROUNDS,
@@ -21,7 +21,9 @@ from ._config import (
 )
 from ._exceptions import AuthenticationError
 from ._gate import PenaltyGate
-from ._policy import Outcome, Policy
+from ._policy import Policy, liquidation_steps
+from ._result import LiquidationResult
+from ._steps import Outcome, Request, Steps
 
 logger = logging.getLogger("tradovate_liquidate")
 
@@ -41,6 +43,7 @@ class ClientBase:
         token = token_from_environment(token)
         self._token_source: Any = token if callable(token) else check_token(token)
         self.base_url = resolve_base_url(environment, base_url)
+        self._base_path = urlsplit(self.base_url).path  # logged paths are the server's
         self.timeout = check_timeout(timeout)
         self._policy = Policy(
             connect_retries=int(check_non_negative(connect_retries, "connect_retries", int)),
@@ -54,7 +57,10 @@ class ClientBase:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r}>"
 
-    def _prepare(
+    def _call_timeout(self, timeout: object) -> httpx.Timeout:
+        return self.timeout if timeout is None else check_timeout(timeout)
+
+    def _liquidation(
         self,
         account_id: object,
         contract_id: object,
@@ -62,9 +68,11 @@ class ClientBase:
         custom_tag: object,
         is_automated: object,
         timeout: object,
-    ) -> tuple[dict[str, Any], httpx.Timeout]:
-        fields = liquidation_fields(account_id, contract_id, admin, custom_tag, is_automated)
-        return fields, self.timeout if timeout is None else check_timeout(timeout)
+    ) -> tuple[Steps[LiquidationResult], httpx.Timeout]:
+        """One liquidation's steps; every argument is checked here, before anything is sent."""
+        body = liquidation_request(account_id, contract_id, admin, custom_tag, is_automated)
+        timeout_ = self._call_timeout(timeout)
+        return liquidation_steps(self._policy, body), timeout_
 
     def _batch(
         self,
@@ -77,7 +85,8 @@ class ClientBase:
         timeout: object,
     ) -> Batch:
         """A checked batch; the shared keywords are checked once, before anything is sent."""
-        self._prepare(1, 1, admin, custom_tag, is_automated, timeout)
+        liquidation_request(1, 1, admin, custom_tag, is_automated)
+        self._call_timeout(timeout)
         options = {
             "admin": admin,
             "custom_tag": custom_tag,
@@ -86,24 +95,28 @@ class ClientBase:
         }
         return Batch(targets, concurrency, on_progress, options)
 
-    def _request_args(
-        self, fields: dict[str, Any], ticket: str | None, token: str
-    ) -> tuple[str, str, dict[str, Any], dict[str, str]]:
-        # Imported on first use: the generated models (and attrs) cost a cold import about
-        # 16 ms, and a service that vendors this client may never liquidate anything.
-        from ._generated import METHOD, PATH, liquidation_body
+    def _http_arguments(self, request: Request, token: str) -> dict[str, Any]:
+        """httpx.request's keywords for one Request: this client's URL and token."""
+        arguments: dict[str, Any] = {
+            "method": request.method,
+            "url": self.base_url + request.path,
+            "headers": {"Authorization": f"Bearer {token}"},
+            "follow_redirects": False,
+        }
+        if request.body is not None:
+            arguments["json"] = request.body
+        if request.params is not None:
+            arguments["params"] = request.params
+        return arguments
 
-        body = liquidation_body(fields, ticket)
-        return METHOD, self.base_url + PATH, body, {"Authorization": f"Bearer {token}"}
-
-    def _log(self, method: str, url: str, outcome: Outcome, started: float) -> None:
+    def _log(self, request: Request, outcome: Outcome, started: float) -> None:
         if not logger.isEnabledFor(logging.DEBUG):
             return
         status = (
             outcome.status_code if isinstance(outcome, httpx.Response) else type(outcome).__name__
         )
         elapsed_ms = (time.perf_counter() - started) * 1000
-        path = urlsplit(url).path
+        method, path = request.method, self._base_path + request.path
         logger.debug(
             "%s %s -> %s in %.1f ms",
             method,

@@ -1,16 +1,21 @@
-"""LiquidationClient: the synchronous client."""
+# generated from _async_client.py by tools/unasync.py (make generate); do not edit
+"""LiquidationClient: the synchronous driver of the protocol in _policy.py.
+
+Generated from _async_client.py by tools/unasync.py: edit that file, then run
+`make generate`.
+"""
 
 from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-from ._base import ClientBase, bad_token_source, check_injected_http, log_wait
+from ._base import ClientBase, check_injected_http, log_wait
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
 from ._config import (
@@ -18,12 +23,11 @@ from ._config import (
     DEFAULT_CONNECT_RETRIES,
     DEFAULT_MAX_PENALTY_WAIT,
     DEFAULT_TIMEOUT,
-    check_token,
 )
-from ._exceptions import TradovateError
-from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
 from ._pool import PooledTransport
 from ._result import LiquidationResult
+from ._steps import Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
+from ._sync_support import TokenSource, current_token, run_batch, sleep
 
 
 class LiquidationClient(ClientBase):
@@ -49,7 +53,7 @@ class LiquidationClient(ClientBase):
 
     def __init__(
         self,
-        token: str | Callable[[], str] | None = None,
+        token: TokenSource = None,
         *,
         environment: str = "demo",
         base_url: str | None = None,
@@ -73,7 +77,8 @@ class LiquidationClient(ClientBase):
         check_injected_http(http_client, transport, httpx.Client)
         self._owns_http = http_client is None
         if http_client is None and transport is None:
-            transport = PooledTransport(verify=verify)  # see _pool.py: many calls at once stay fast
+            # See _pool.py: many calls at once stay fast.
+            transport = PooledTransport(verify=verify)
         self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
 
     def liquidate_position(
@@ -89,7 +94,7 @@ class LiquidationClient(ClientBase):
         """Cancel the account's working orders on the contract and close the position.
 
         Returns the result when the server answers Success, with the closing order's id.
-        Raises a TradovateError subclass otherwise (see the module tree); an
+        Raises a TradovateError subclass otherwise (see the table in _exceptions.py); an
         OutcomeUnknownError means the server may have acted, so check positions before
         trying again. Invalid arguments raise ValueError or TypeError naming the
         argument, before anything is sent.
@@ -101,31 +106,10 @@ class LiquidationClient(ClientBase):
         Rule 536.B, FIX tag 1028); pass False only when a person decided this order.
         `timeout` overrides the client's for this call.
         """
-        fields, timeout_ = self._prepare(
+        steps, timeout_ = self._liquidation(
             account_id, contract_id, admin, custom_tag, is_automated, timeout
         )
-        steps = liquidation_steps(self._policy, fields["account_id"], fields["contract_id"])
-        token = self._token()
-        step = next(steps)
-        try:
-            while True:
-                if isinstance(step, Send):
-                    self._wait_for_gate()
-                    step = steps.send(self._send(fields, step.ticket, token, timeout_))
-                elif isinstance(step, Sleep):
-                    log_wait("no connection", step.seconds)
-                    time.sleep(step.seconds)
-                    step = next(steps)
-                elif isinstance(step, Penalty):
-                    log_wait("time penalty", step.seconds)
-                    self._gate.close_for(step.seconds)
-                    step = next(steps)
-                elif isinstance(step, RefreshToken):
-                    token = self._token()
-                    step = next(steps)
-        except StopIteration as done:
-            result: LiquidationResult = done.value
-            return result
+        return self._drive(steps, timeout_)
 
     def liquidate_many(
         self,
@@ -145,56 +129,49 @@ class LiquidationClient(ClientBase):
         before anything is sent; a bad one raises ValueError or TypeError naming its index.
         Returns one outcome per target, in input order: the LiquidationResult or the
         TradovateError it ended in. `on_progress(index, outcome)` is called as each
-        finishes (from worker threads); an exception it raises is logged and ignored. A time
-        penalty met by one call holds back all of them, so the batch earns one ticket per
-        wait. The other keywords apply to every target (a target's own custom_tag wins).
+        finishes (the sync client calls it from worker threads); an exception it raises is
+        logged and ignored. A time penalty met by one call holds back all of them, so the
+        batch earns one ticket per wait. The other keywords apply to every target (a
+        target's own custom_tag wins). `concurrency` calls run at once.
         """
         batch = self._batch(
             targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout
         )
+        return run_batch(batch, self.liquidate_position)
 
-        def liquidate(index: int) -> None:
-            outcome: BatchOutcome
-            try:
-                outcome = self.liquidate_position(**batch.call_arguments(index))
-            except TradovateError as exc:
-                outcome = exc
-            batch.record(index, outcome)
+    def _drive(self, steps: Steps[T], timeout: httpx.Timeout) -> T:
+        """Carry out the protocol's steps until it returns its result (or raises)."""
+        token = current_token(self._token_source)
+        step = next(steps)
+        try:
+            while True:
+                outcome: Outcome | None = None
+                if isinstance(step, Send):
+                    while (remaining := self._gate.remaining()) > 0:
+                        sleep(remaining)
+                    outcome = self._send(step.request, token, timeout)
+                elif isinstance(step, Sleep):
+                    log_wait("no connection", step.seconds)
+                    sleep(step.seconds)
+                elif isinstance(step, Penalty):
+                    log_wait("time penalty", step.seconds)
+                    self._gate.close_for(step.seconds)
+                elif isinstance(step, RefreshToken):
+                    token = current_token(self._token_source)
+                step = steps.send(outcome)
+        except StopIteration as done:
+            result: T = done.value
+            return result
 
-        from concurrent.futures import ThreadPoolExecutor  # here: a single call never needs it
-
-        with ThreadPoolExecutor(max_workers=batch.workers) as pool:
-            for _ in pool.map(liquidate, range(len(batch.targets))):
-                pass
-        return batch.outcomes()
-
-    def _send(
-        self, fields: dict[str, Any], ticket: str | None, token: str, timeout: httpx.Timeout
-    ) -> Outcome:
-        method, url, body, headers = self._request_args(fields, ticket, token)
+    def _send(self, request: Request, token: str, timeout: httpx.Timeout) -> Outcome:
         started = time.perf_counter()
         outcome: Outcome
         try:
-            outcome = self._http.request(
-                method, url, json=body, headers=headers, timeout=timeout, follow_redirects=False
-            )
+            outcome = self._http.request(timeout=timeout, **self._http_arguments(request, token))
         except httpx.RequestError as exc:
             outcome = exc
-        self._log(method, url, outcome, started)
+        self._log(request, outcome, started)
         return outcome
-
-    def _wait_for_gate(self) -> None:
-        while (remaining := self._gate.remaining()) > 0:
-            time.sleep(remaining)
-
-    def _token(self) -> str:
-        if isinstance(self._token_source, str):
-            return self._token_source
-        try:
-            token = self._token_source()
-        except Exception as exc:
-            raise bad_token_source(exc) from None
-        return check_token(token)
 
     def close(self) -> None:
         """Close the connections this client opened (not an http_client you passed in)."""

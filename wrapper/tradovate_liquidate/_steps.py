@@ -1,0 +1,62 @@
+"""The steps a protocol generator yields, and what a driver sends back: no I/O, no models.
+
+A protocol (see _policy.py) is a generator: it yields a step, the driver carries it out
+and sends back what happened (an httpx.Response or httpx.RequestError for a Send, None
+for the others), and the generator's return value is the call's result. The sync and
+the async client are two drivers of the same generators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any, NamedTuple, TypeVar
+
+import httpx
+
+T = TypeVar("T")
+
+
+class Request(NamedTuple):
+    """One HTTP request, relative to the client's base URL; the driver adds auth headers."""
+
+    method: str
+    path: str
+    params: dict[str, Any] | None
+    body: dict[str, Any] | None
+
+
+# Plain classes rather than dataclasses: dataclasses cost a cold import several ms.
+class Send:
+    __slots__ = ("request",)
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+
+class Sleep:
+    """Wait before the next step (this call only)."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+class Penalty:
+    """Every call on this client must hold off for `seconds` (the penalty is shared)."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+class RefreshToken:
+    """Ask the token source for the current token before the next Send."""
+
+    __slots__ = ()
+
+
+Step = Send | Sleep | Penalty | RefreshToken
+Outcome = httpx.Response | httpx.RequestError
+Steps = Generator[Step, Outcome | None, T]
