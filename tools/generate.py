@@ -21,6 +21,8 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "openapi.yaml"
 CONFIG = ROOT / "spec" / "generator.yaml"
@@ -29,6 +31,7 @@ TEMPLATES = ROOT / "spec" / "templates"
 GENERATED = ROOT / "generated"
 PACKAGE = "tradovate_api"
 STAMP = "stamp.json"
+SPEC_JSON = "openapi.json"
 HEADER = "# generated from spec/openapi.yaml by `make generate`; do not edit\n"
 
 
@@ -62,6 +65,12 @@ def generate_into(folder: Path) -> None:
     for source in sorted((folder / PACKAGE).rglob("*.py")):
         source.write_text(HEADER + source.read_text(encoding="utf-8"), encoding="utf-8")
     (folder / PACKAGE / "py.typed").write_text("")
+    # The spec itself, as JSON, for code that checks data against it at run time (the
+    # fake validates every request body against it) without a YAML parser.
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    (folder / PACKAGE / SPEC_JSON).write_text(
+        json.dumps(spec, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     (folder / STAMP).write_text(stamp(), encoding="utf-8")
 
 
