@@ -1,14 +1,44 @@
-"""Every error a liquidation call can raise, in one tree:
+"""Every error a call can raise, in one tree, and every answer mapped to one of them.
 
     TradovateError                  the root: catch it to catch everything below
     ├── ConnectionFailedError       no connection: the request never left, nothing was done
-    ├── AuthenticationError         401: the token is missing, invalid or expired
-    ├── RateLimitError              429 lockout, captcha penalty, or a penalty longer than allowed
-    ├── RequestRejected             400, errorText or violations: refused, nothing was done
+    ├── AuthenticationError         401 or 408: the token or its session is not valid
+    ├── RateLimitError              423/429 lockout, captcha penalty, or a penalty too long
+    ├── RequestRejected             400, 404, errorText or violations: nothing was done
     ├── LiquidationRejected         a failureReason other than Success (order_id kept if any)
     └── OutcomeUnknownError         the server may have acted: check positions before retrying
         ├── ServerError             5xx, or a non-standard status such as 520
         └── UnexpectedResponseError an answer that cannot be read (bad JSON, odd status)
+
+Every answer the server can give, what the client does with it, and the exit code of
+the command line (tests/wrapper/test_answer_table.py drives every row on both clients and
+checks this table against the README's):
+
+| answer | error | the client | exit |
+| --- | --- | --- | --- |
+| 200 `failureReason` `Success` | none: `LiquidationResult` | returns | 0 |
+| 200 another `failureReason`, known or new | `LiquidationRejected` | stops, order id kept | 1 |
+| 200 with neither `failureReason` nor `orderId` | `UnexpectedResponseError` | stops | 4 |
+| 200 non-empty `errorText` | `RequestRejected` | stops | 1 |
+| 200 empty `errorText`, as in `{"ok": true, "errorText": ""}` | per the rest | reads on | 0 |
+| 200 non-empty `violations` | `RequestRejected` | stops | 1 |
+| 200 time penalty (`p-ticket`, `p-time`) | none | waits, resends with the ticket | 0 |
+| 200 time penalty with `p-captcha` | `RateLimitError` | stops | 3 |
+| 200 body that is not JSON, or nested too deeply | `UnexpectedResponseError` | stops | 4 |
+| 400 | `RequestRejected` | stops | 1 |
+| 401 | `AuthenticationError` | resends once if the token is a callable | 3 |
+| 404 | `RequestRejected` (names the URL) | stops | 1 |
+| 408 | `AuthenticationError` (session replaced) | stops | 3 |
+| 423 | `RateLimitError` | stops | 3 |
+| 429 | `RateLimitError` | stops | 3 |
+| 5xx, or a non-standard status such as 520 | `ServerError` | stops | 4 |
+| any other status | `UnexpectedResponseError` | stops | 4 |
+| no connection could be made | `ConnectionFailedError` | resends (`connect_retries`) | 1 |
+| timeout or dropped connection after sending | `OutcomeUnknownError` | stops | 4 |
+
+"stops" means the request is never sent again by the client: either the server
+certainly did not act, or it may have acted and a second closing order could flip the
+position. A time penalty longer than `max_penalty_wait` ends in `RateLimitError`.
 
 Every error carries `status_code` and `response` where there was an answer (the
 response's request has its Authorization header redacted), plus `account_id` and
