@@ -224,3 +224,12 @@ def _which_shape(example: Any) -> str:
         if pointer_validator(f"/components/schemas/{name}").is_valid(example):
             return name
     raise AssertionError(f"{example!r} matches no 200 alternative")
+
+
+def test_the_wrapper_checks_the_spec_limits() -> None:
+    """The public boundary refuses what the spec refuses (its limits are not re-typed)."""
+    from tradovate_liquidate._arguments import CUSTOM_TAG_MAX, INT64_MAX
+
+    props = SPEC["components"]["schemas"]["LiquidatePositionRequest"]["properties"]
+    assert props["customTag50"]["maxLength"] == CUSTOM_TAG_MAX
+    assert props["accountId"]["maximum"] == INT64_MAX

@@ -385,6 +385,8 @@ class FakeTradovate:
                     answer["failureReason"] = fault.text
                     answer.setdefault("failureText", f"{fault.text}: a reason newer than the spec")
                     body = json.dumps(answer).encode()
+            elif kind is FaultKind.EXTRA_FIELDS and status == 200:
+                body = json.dumps({**json.loads(body), **dict(fault.fields)}).encode()
         return Reply(status, body, content_type, delay, drop)
 
 

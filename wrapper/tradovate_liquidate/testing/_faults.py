@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 
 class FaultKind(enum.Enum):
@@ -15,6 +16,7 @@ class FaultKind(enum.Enum):
     UNKNOWN_REASON = "unknown_reason"
     ERROR_TEXT = "error_text"
     VIOLATIONS = "violations"
+    EXTRA_FIELDS = "extra_fields"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Fault:
     seconds: float = 0.0
     status: int = 200
     text: str = ""
+    fields: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
     def delay(cls, seconds: float) -> Fault:
@@ -72,3 +75,8 @@ class Fault:
     def violations(cls, description: str = "must be a known account") -> Fault:
         """Do nothing; answer 200 with a one-item violations list."""
         return cls(FaultKind.VIOLATIONS, text=description)
+
+    @classmethod
+    def extra_fields(cls, **fields: Any) -> Fault:
+        """Act, then add these fields to the 200 answer (a server newer than the spec)."""
+        return cls(FaultKind.EXTRA_FIELDS, fields=tuple(fields.items()))
