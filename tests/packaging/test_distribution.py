@@ -172,3 +172,26 @@ def test_the_wheel_installed_alone_answers_like_the_source_and_its_types_reach_u
         in mypy.stdout
     )
     assert "Found 1 error in 1 file" in mypy.stdout, mypy.stdout
+
+
+def test_an_app_that_vendors_the_client_passes_mypy_strict(tmp_path: Path) -> None:
+    """mypy --strict over an app and its vendored copy: no error comes from the copy."""
+    vendor_dir = tmp_path / "theirapp" / "_vendor"
+    vendor_dir.mkdir(parents=True)
+    (tmp_path / "theirapp" / "__init__.py").write_text("")
+    (vendor_dir / "__init__.py").write_text("")
+    run("make", "-s", "vendor", f"DEST={vendor_dir}", cwd=ROOT)
+    (tmp_path / "theirapp" / "flatten.py").write_text(
+        "from theirapp._vendor.tradovate_api.models import PlaceOrderResult\n"
+        "from theirapp._vendor.tradovate_liquidate import LiquidationClient\n"
+        "from theirapp._vendor.tradovate_liquidate.testing import FakeTradovate\n"
+        "def flatten(fake: FakeTradovate) -> int | None:\n"
+        "    with LiquidationClient(fake.issue_token(), transport=fake.transport()) as client:\n"
+        "        result = client.liquidate_position(1, 2)\n"
+        "    PlaceOrderResult.from_dict(result.raw)\n"
+        "    return result.order_id\n"
+    )
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", "theirapp"]
+    mypy = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert mypy.returncode == 0, mypy.stdout
+    assert "Success: no issues found" in mypy.stdout

@@ -65,6 +65,13 @@ FAULTS: list[tuple[str, Setup, type, int, int]] = [
         0,
     ),
     ("violations answer", lambda f: f.inject(Fault.violations()), RequestRejected, 1, 0),
+    (
+        "fields newer than the spec in the answer",
+        lambda f: f.inject(Fault.extra_fields(settlementHint="T+1")),
+        LiquidationResult,
+        1,
+        1,
+    ),
     ("no fault", lambda f: None, LiquidationResult, 1, 1),
 ]
 TOKEN = "fault-matrix-token"
@@ -135,6 +142,7 @@ def test_every_fault_the_fake_can_inject_is_in_the_matrix() -> None:
         "unknown failureReason": FaultKind.UNKNOWN_REASON,
         "errorText answer": FaultKind.ERROR_TEXT,
         "violations answer": FaultKind.VIOLATIONS,
+        "fields newer than the spec in the answer": FaultKind.EXTRA_FIELDS,
     }
     assert set(provoked.values()) == set(FaultKind)
     assert set(provoked) <= {row[0] for row in FAULTS}
