@@ -168,7 +168,13 @@ class AsyncLiquidationClient(ClientBase):
         outcome: Outcome
         try:
             outcome = await self._http.request(
-                timeout=timeout, **self._http_arguments(request, token)
+                request.method,
+                self.base_url + request.path,
+                params=request.params,
+                json=request.body,
+                headers=self._auth_headers(token),
+                timeout=timeout,
+                follow_redirects=False,
             )
         except httpx.RequestError as exc:
             outcome = exc

@@ -53,6 +53,7 @@ class ClientBase:
             token_refreshable=callable(token),
         )
         self._gate = PenaltyGate()
+        self._auth: tuple[str | None, dict[str, str]] = (None, {})
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r}>"
@@ -95,19 +96,14 @@ class ClientBase:
         }
         return Batch(targets, concurrency, on_progress, options)
 
-    def _http_arguments(self, request: Request, token: str) -> dict[str, Any]:
-        """httpx.request's keywords for one Request: this client's URL and token."""
-        arguments: dict[str, Any] = {
-            "method": request.method,
-            "url": self.base_url + request.path,
-            "headers": {"Authorization": f"Bearer {token}"},
-            "follow_redirects": False,
-        }
-        if request.body is not None:
-            arguments["json"] = request.body
-        if request.params is not None:
-            arguments["params"] = request.params
-        return arguments
+    def _auth_headers(self, token: str) -> dict[str, str]:
+        # One dict per token, not per call: a batch of thousands sends the same one. The
+        # pair is replaced whole, so threads never see one token's header under another.
+        cached = self._auth
+        if cached[0] != token:
+            cached = (token, {"Authorization": f"Bearer {token}"})
+            self._auth = cached
+        return cached[1]
 
     def _log(self, request: Request, outcome: Outcome, started: float) -> None:
         if not logger.isEnabledFor(logging.DEBUG):

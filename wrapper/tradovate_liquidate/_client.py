@@ -167,7 +167,15 @@ class LiquidationClient(ClientBase):
         started = time.perf_counter()
         outcome: Outcome
         try:
-            outcome = self._http.request(timeout=timeout, **self._http_arguments(request, token))
+            outcome = self._http.request(
+                request.method,
+                self.base_url + request.path,
+                params=request.params,
+                json=request.body,
+                headers=self._auth_headers(token),
+                timeout=timeout,
+                follow_redirects=False,
+            )
         except httpx.RequestError as exc:
             outcome = exc
         self._log(request, outcome, started)
