@@ -34,6 +34,7 @@ SUBSTITUTIONS = [
     ("__aenter__", "__enter__"),
     ("__aexit__", "__exit__"),
     ("aclose", "close"),
+    ("aiter_raw", "iter_raw"),
     ("async def", "def"),
     ("async with", "with"),
     ("async for", "for"),

@@ -16,6 +16,7 @@ from ._client import LiquidationClient
 from ._config import (
     DEFAULT_CONNECT_BACKOFF,
     DEFAULT_CONNECT_RETRIES,
+    DEFAULT_DEADLINE,
     DEFAULT_MAX_PENALTY_WAIT,
     DEFAULT_TIMEOUT,
     ENVIRONMENTS,
@@ -32,6 +33,7 @@ from ._exceptions import (
     TradovateError,
     UnexpectedResponseError,
 )
+from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
 
 if TYPE_CHECKING:
@@ -63,10 +65,12 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "DEFAULT_CONNECT_BACKOFF",
     "DEFAULT_CONNECT_RETRIES",
+    "DEFAULT_DEADLINE",
     "DEFAULT_MAX_PENALTY_WAIT",
     "DEFAULT_TIMEOUT",
     "ENVIRONMENTS",
     "KNOWN_FAILURE_REASONS",
+    "LIQUIDATION_ANSWER_LIMIT",
     "TOKEN_ENV_VAR",
     "AsyncLiquidationClient",
     "AuthenticationError",

@@ -8,19 +8,38 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
+
+import httpx
 
 from ._base import bad_token_source
 from ._batch import Batch
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
+from ._deadline import DEADLINE, exceeded_message
 from ._exceptions import TradovateError
 
 #: A token, or a callable (sync or async) that returns the current one.
 TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | None
 
 sleep = asyncio.sleep
+
+
+@asynccontextmanager
+async def within(seconds: float) -> AsyncIterator[float]:
+    """Cancel what runs inside after `seconds`; yields the deadline (a monotonic time)."""
+    deadline = time.monotonic() + seconds
+    reset = DEADLINE.set(deadline)
+    try:
+        async with asyncio.timeout(seconds):
+            yield deadline
+    except TimeoutError:
+        raise httpx.ReadTimeout(exceeded_message(seconds)) from None
+    finally:
+        DEADLINE.reset(reset)
 
 
 async def current_token(source: Any) -> str:

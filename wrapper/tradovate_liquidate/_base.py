@@ -13,7 +13,9 @@ from ._arguments import liquidation_request
 from ._batch import Batch
 from ._config import (
     MAX_PENALTY_ROUNDS,
+    check_byte_limit,
     check_non_negative,
+    check_positive,
     check_timeout,
     check_token,
     resolve_base_url,
@@ -22,6 +24,7 @@ from ._config import (
 from ._exceptions import AuthenticationError
 from ._gate import PenaltyGate
 from ._policy import Policy, liquidation_steps
+from ._reading import ACCEPT_ENCODING
 from ._result import LiquidationResult
 from ._steps import Outcome, Request, Steps
 
@@ -39,18 +42,22 @@ class ClientBase:
         connect_retries: int,
         connect_backoff: float,
         max_penalty_wait: float,
+        deadline: float,
+        max_answer_bytes: int,
     ) -> None:
         token = token_from_environment(token)
         self._token_source: Any = token if callable(token) else check_token(token)
         self.base_url = resolve_base_url(environment, base_url)
         self._base_path = urlsplit(self.base_url).path  # logged paths are the server's
         self.timeout = check_timeout(timeout)
+        self.deadline = check_positive(deadline, "deadline")
         self._policy = Policy(
             connect_retries=int(check_non_negative(connect_retries, "connect_retries", int)),
             connect_backoff=check_non_negative(connect_backoff, "connect_backoff"),
             max_penalty_wait=check_non_negative(max_penalty_wait, "max_penalty_wait"),
             max_penalty_rounds=MAX_PENALTY_ROUNDS,
             token_refreshable=callable(token),
+            answer_limit=check_byte_limit(max_answer_bytes, "max_answer_bytes"),
         )
         self._gate = PenaltyGate()
         self._auth: tuple[str | None, dict[str, str]] = (None, {})
@@ -101,7 +108,10 @@ class ClientBase:
         # pair is replaced whole, so threads never see one token's header under another.
         cached = self._auth
         if cached[0] != token:
-            cached = (token, {"Authorization": f"Bearer {token}"})
+            cached = (
+                token,
+                {"Authorization": f"Bearer {token}", "Accept-Encoding": ACCEPT_ENCODING},
+            )
             self._auth = cached
         return cached[1]
 

@@ -21,13 +21,16 @@ from ._batch import Outcome as BatchOutcome
 from ._config import (
     DEFAULT_CONNECT_BACKOFF,
     DEFAULT_CONNECT_RETRIES,
+    DEFAULT_DEADLINE,
     DEFAULT_MAX_PENALTY_WAIT,
     DEFAULT_TIMEOUT,
 )
+from ._deadline import exceeded_message, passed
 from ._pool import PooledTransport
+from ._reading import LIQUIDATION_ANSWER_LIMIT, BoundedBody, UnreadableAnswer
 from ._result import LiquidationResult
 from ._steps import Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
-from ._sync_support import TokenSource, current_token, run_batch, sleep
+from ._sync_support import TokenSource, current_token, run_batch, sleep, within
 
 
 class LiquidationClient(ClientBase):
@@ -44,7 +47,11 @@ class LiquidationClient(ClientBase):
 
     `environment` is "demo" (the default) or "live"; live is only ever used when named.
     `base_url` overrides both; plain http:// is refused unless the host is loopback.
-    `timeout` is seconds or an httpx.Timeout (default DEFAULT_TIMEOUT, finite).
+    `timeout` is seconds or an httpx.Timeout (default DEFAULT_TIMEOUT, finite) for each
+    connect, read and write; `deadline` (default DEFAULT_DEADLINE, 15 s) bounds a whole
+    request, whatever the server trickles. Past it the outcome is unknown. An answer
+    larger than `max_answer_bytes` once decompressed (default 1 MiB) is unreadable, and
+    is never held in memory whole.
     `verify` is passed to httpx: TLS certificates are checked unless you say otherwise.
     `transport` or `http_client` inject httpx pieces, for example
     `FakeTradovate().transport()` in tests; a client you pass in is yours to close.
@@ -61,6 +68,8 @@ class LiquidationClient(ClientBase):
         connect_retries: int = DEFAULT_CONNECT_RETRIES,
         connect_backoff: float = DEFAULT_CONNECT_BACKOFF,
         max_penalty_wait: float = DEFAULT_MAX_PENALTY_WAIT,
+        deadline: float = DEFAULT_DEADLINE,
+        max_answer_bytes: int = LIQUIDATION_ANSWER_LIMIT,
         verify: bool | str | ssl.SSLContext = True,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
@@ -73,6 +82,8 @@ class LiquidationClient(ClientBase):
             connect_retries=connect_retries,
             connect_backoff=connect_backoff,
             max_penalty_wait=max_penalty_wait,
+            deadline=deadline,
+            max_answer_bytes=max_answer_bytes,
         )
         check_injected_http(http_client, transport, httpx.Client)
         self._owns_http = http_client is None
@@ -167,19 +178,45 @@ class LiquidationClient(ClientBase):
         started = time.perf_counter()
         outcome: Outcome
         try:
-            outcome = self._http.request(
+            with within(self.deadline) as deadline:
+                outcome = self._exchange(request, token, timeout, deadline)
+        except httpx.RequestError as exc:
+            outcome = exc
+        self._log(request, outcome, started)
+        return outcome
+
+    def _exchange(
+        self, request: Request, token: str, timeout: httpx.Timeout, deadline: float
+    ) -> httpx.Response:
+        """Send one request and read its answer within the byte limit and the deadline."""
+        response = self._http.send(
+            self._http.build_request(
                 request.method,
                 self.base_url + request.path,
                 params=request.params,
                 json=request.body,
                 headers=self._auth_headers(token),
                 timeout=timeout,
-                follow_redirects=False,
-            )
-        except httpx.RequestError as exc:
-            outcome = exc
-        self._log(request, outcome, started)
-        return outcome
+            ),
+            stream=True,
+            follow_redirects=False,
+        )
+        try:
+            if response.is_stream_consumed:  # the transport answered with bytes in hand
+                BoundedBody(request.max_bytes, "").feed(response.content)
+                return response
+            body = BoundedBody(request.max_bytes, response.headers.get("content-encoding", ""))
+            for chunk in response.iter_raw():
+                body.feed(chunk)
+                if passed(deadline):
+                    raise httpx.ReadTimeout(exceeded_message(self.deadline))
+            # What httpx's own Response.read() does once it has the whole body.
+            response._content = body.finish()
+        except UnreadableAnswer as exc:
+            raise httpx.DecodingError(str(exc), request=response.request) from None
+        finally:
+            response.close()
+        return response
 
     def close(self) -> None:
         """Close the connections this client opened (not an http_client you passed in)."""

@@ -16,6 +16,10 @@ TOKEN_ENV_VAR = "TRADOVATE_ACCESS_TOKEN"  # noqa: S105 - a variable name, not a 
 
 #: Finite by default: an emergency call that hangs is worse than one that fails.
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+#: The most one request may take from start to the end of its answer, whatever the
+#: server trickles (httpx's timeouts bound each read, not the whole): past it the outcome
+#: is unknown. It covers DEFAULT_TIMEOUT's connect and read together.
+DEFAULT_DEADLINE = 15.0
 #: Connection attempts after the first when no connection could be made at all.
 DEFAULT_CONNECT_RETRIES = 2
 #: First wait before reconnecting; doubles with each further try.
@@ -97,4 +101,20 @@ def check_non_negative(value: object, name: str, kind: type = float) -> float:
         raise TypeError(f"{name}: expected {expected}, not {type(value).__name__}")
     if not 0 <= value < float("inf"):
         raise ValueError(f"{name}: must be 0 or more, not {value!r}")
+    return value
+
+
+def check_positive(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name}: expected a number, not {type(value).__name__}")
+    if not 0 < value < float("inf"):
+        raise ValueError(f"{name}: must be a finite number above 0, not {value!r}")
+    return float(value)
+
+
+def check_byte_limit(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}: expected an int, not {type(value).__name__}")
+    if value < 1024:
+        raise ValueError(f"{name}: must be at least 1024 bytes, not {value}")
     return value

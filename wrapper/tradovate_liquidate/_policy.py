@@ -43,6 +43,7 @@ class Policy(NamedTuple):
     max_penalty_wait: float
     max_penalty_rounds: int
     token_refreshable: bool
+    answer_limit: int
 
 
 def exchange(
@@ -58,8 +59,8 @@ def exchange(
         if isinstance(outcome, httpx.RequestError):
             if not isinstance(outcome, NOT_SENT):
                 raise OutcomeUnknownError(
-                    f"no answer after the request was sent ({type(outcome).__name__}): "
-                    + CHECK_BEFORE_RETRYING,
+                    f"no answer that can be trusted after the request was sent "
+                    f"({type(outcome).__name__}: {outcome}): " + CHECK_BEFORE_RETRYING,
                     **context,
                 ) from outcome
             connect_failures += 1
@@ -115,7 +116,9 @@ def liquidation_steps(policy: Policy, body: LiquidatePositionRequest) -> Steps[L
         import attrs  # only on a resend after a penalty: a cold import never pays for it
 
         json = first if ticket is None else attrs.evolve(body, p_ticket=ticket).to_dict()
-        return Request(LIQUIDATE_POSITION.method, LIQUIDATE_POSITION.path, None, json)
+        return Request(
+            LIQUIDATE_POSITION.method, LIQUIDATE_POSITION.path, None, json, policy.answer_limit
+        )
 
     response, answer = yield from exchange(policy, build, context)
     return liquidation_result(answer, response, context)

@@ -17,12 +17,16 @@ T = TypeVar("T")
 
 
 class Request(NamedTuple):
-    """One HTTP request, relative to the client's base URL; the driver adds auth headers."""
+    """One HTTP request, relative to the client's base URL; the driver adds auth headers.
+
+    `max_bytes` bounds the answer after decompression (see _reading.py).
+    """
 
     method: str
     path: str
     params: dict[str, Any] | None
     body: dict[str, Any] | None
+    max_bytes: int
 
 
 # Plain classes rather than dataclasses: dataclasses cost a cold import several ms.

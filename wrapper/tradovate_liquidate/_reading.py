@@ -1,0 +1,70 @@
+"""How large an answer may be, and reading one within that: no I/O.
+
+An answer is read while it streams in, decompressed here with a bound on the output, so
+a 300 MB body or a gzip bomb costs at most the limit in memory, never the whole answer.
+Only the encodings this client asks for (ACCEPT_ENCODING) are read.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+#: The liquidation answer: the vendor's largest legitimate one is a few KB (failureText
+#: holds at most 8,192 characters), so 1 MiB leaves room and still bounds memory.
+LIQUIDATION_ANSWER_LIMIT = 1 << 20
+#: List reads (positions and orders of a busy account) are larger: 64 MiB.
+LIST_ANSWER_LIMIT = 64 << 20
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+class UnreadableAnswer(Exception):
+    """The answer is larger than its limit, or in an encoding this client did not ask for."""
+
+
+class BoundedBody:
+    """Collects an answer's raw chunks, decompressed, refusing to hold more than `limit`."""
+
+    __slots__ = ("_decompressor", "_limit", "_parts", "_size")
+
+    def __init__(self, limit: int, content_encoding: str) -> None:
+        encoding = content_encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self._decompressor = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding == "deflate":
+            self._decompressor = zlib.decompressobj()
+        else:
+            raise UnreadableAnswer(f"an answer in Content-Encoding {encoding!r}, not asked for")
+        self._limit = limit
+        self._parts: list[bytes] = []
+        self._size = 0
+
+    def feed(self, raw: bytes) -> None:
+        if self._decompressor is None:
+            self._keep(raw)
+            return
+        self._inflate(raw)
+
+    def finish(self) -> bytes:
+        if self._decompressor is not None:
+            self._keep(self._decompressor.flush())  # all input is in: only a small remainder
+        return self._parts[0] if len(self._parts) == 1 else b"".join(self._parts)
+
+    def _inflate(self, raw: bytes) -> None:
+        assert self._decompressor is not None
+        try:
+            # At most one byte past the limit comes out of each step, however much the
+            # input would inflate to; what is left waits in unconsumed_tail.
+            while raw:
+                self._keep(self._decompressor.decompress(raw, self._limit - self._size + 1))
+                raw = self._decompressor.unconsumed_tail
+        except zlib.error as exc:
+            raise UnreadableAnswer(f"the answer's compressed body is corrupt ({exc})") from None
+
+    def _keep(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._limit:
+            raise UnreadableAnswer(f"an answer larger than {self._limit:,} bytes")
+        if data:
+            self._parts.append(data)
