@@ -33,10 +33,11 @@ def source_commit() -> str:
 
 
 def version() -> str:
-    for line in (ROOT / "pyproject.toml").read_text(encoding="utf-8").splitlines():
-        if line.startswith("version = "):
+    source = PACKAGES["tradovate_liquidate"] / "tradovate_liquidate" / "_version.py"
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.startswith("__version__ = "):
             return line.split('"')[1]
-    raise SystemExit("pyproject.toml has no version")
+    raise SystemExit("_version.py has no __version__")
 
 
 def vendor(dest: Path) -> dict[str, str]:

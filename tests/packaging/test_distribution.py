@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tradovate_liquidate import __version__
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = Path(__file__).with_name("scenarios.py")
 pytestmark = pytest.mark.slow
@@ -85,7 +87,7 @@ def test_vendored_copy_works_as_a_subpackage_with_only_httpx_and_attrs(
     run("make", "-s", "vendor", f"DEST={vendor_dir}", cwd=ROOT)
 
     record = json.loads((vendor_dir / "tradovate_liquidate.vendored.json").read_text())
-    assert record["version"] == "0.1.0"
+    assert record["version"] == __version__
     assert len(record["spec_sha256"]) == 64
     assert (
         record["source_commit"].split("-")[0]
@@ -131,6 +133,7 @@ def test_the_wheel_holds_both_packages_typed_and_declares_only_httpx_and_attrs(w
         "attrs",
         "httpx",
     ]
+    assert f"\nVersion: {__version__}\n" in metadata, "the wheel and __version__ agree"
     assert "Description-Content-Type: text/markdown" in metadata
     assert "## Safety rules" in metadata, "the README is the long description"
 

@@ -22,6 +22,7 @@ from ._config import (
     DEFAULT_MAX_PENALTY_WAIT,
     DEFAULT_TIMEOUT,
     check_token,
+    user_agent_headers,
 )
 from ._exceptions import TradovateError
 from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
@@ -51,6 +52,7 @@ class AsyncLiquidationClient(ClientBase):
         verify: bool | str | ssl.SSLContext = True,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
+        user_agent: str | None = None,
     ) -> None:
         super().__init__(
             token,
@@ -62,12 +64,15 @@ class AsyncLiquidationClient(ClientBase):
             max_penalty_wait=max_penalty_wait,
         )
         check_injected_http(http_client, transport, httpx.AsyncClient)
+        headers = user_agent_headers(user_agent, http_client)
         self._owns_http = http_client is None
         if http_client is None and transport is None:
             transport = AsyncPooledTransport(
                 verify=verify
             )  # see _pool.py: many calls at once stay fast
-        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
+        self._http = http_client or httpx.AsyncClient(
+            transport=transport, timeout=self.timeout, headers=headers
+        )
 
     async def liquidate_position(
         self,

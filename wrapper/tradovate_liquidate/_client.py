@@ -19,6 +19,7 @@ from ._config import (
     DEFAULT_MAX_PENALTY_WAIT,
     DEFAULT_TIMEOUT,
     check_token,
+    user_agent_headers,
 )
 from ._exceptions import TradovateError
 from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
@@ -45,6 +46,8 @@ class LiquidationClient(ClientBase):
     `transport` or `http_client` inject httpx pieces, for example
     `FakeTradovate().transport()` in tests; a client you pass in is yours to close.
     Redirects are never followed, so the token goes only to the configured host.
+    `user_agent` replaces the default `tradovate-liquidate/<v> httpx/<v> python/<v>`;
+    an `http_client` you pass in sends its own headers.
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class LiquidationClient(ClientBase):
         verify: bool | str | ssl.SSLContext = True,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
+        user_agent: str | None = None,
     ) -> None:
         super().__init__(
             token,
@@ -71,10 +75,13 @@ class LiquidationClient(ClientBase):
             max_penalty_wait=max_penalty_wait,
         )
         check_injected_http(http_client, transport, httpx.Client)
+        headers = user_agent_headers(user_agent, http_client)
         self._owns_http = http_client is None
         if http_client is None and transport is None:
             transport = PooledTransport(verify=verify)  # see _pool.py: many calls at once stay fast
-        self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
+        self._http = http_client or httpx.Client(
+            transport=transport, timeout=self.timeout, headers=headers
+        )
 
     def liquidate_position(
         self,

@@ -68,6 +68,7 @@ class ReceivedRequest:
     body: bytes
     status: int
     answer: str  # result, penalty, lockout, unauthorized, malformed, not_found, ...
+    user_agent: str | None = None
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -267,13 +268,20 @@ class FakeTradovate:
         return FakeServer(self, host, port, ssl_context).start()
 
     def handle(
-        self, method: str, path: str, body: bytes, *, authorization: str | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        *,
+        authorization: str | None = None,
+        user_agent: str | None = None,
     ) -> Reply:
-        """Answer one request, given its Authorization header's value."""
+        """Answer one request, given its Authorization and User-Agent headers' values."""
         with self._lock:
             faults = self._faults_for_next_request()
             reply, answer = self._answer(method, path, authorization, body, faults)
-            self.requests.append(ReceivedRequest(method, path, body, reply.status, answer))
+            received = ReceivedRequest(method, path, body, reply.status, answer, user_agent)
+            self.requests.append(received)
         return self._disturb(reply, faults)
 
     # -- the answer ----------------------------------------------------------------------

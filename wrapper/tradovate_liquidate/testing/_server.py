@@ -47,8 +47,13 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         path = self.path.split("?")[0]
-        authorization = self.headers.get("Authorization")
-        reply = self.server.fake.handle(self.command, path, body, authorization=authorization)
+        authorization, user_agent = (
+            self.headers.get("Authorization"),
+            self.headers.get("User-Agent"),
+        )
+        reply = self.server.fake.handle(
+            self.command, path, body, authorization=authorization, user_agent=user_agent
+        )
         if reply.delay:
             # Wait on the server's stop event, so stop() does not hang on a slow answer.
             self.server.stopping.wait(reply.delay)
