@@ -34,3 +34,10 @@ def test_the_command_prints_its_version() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"tradovate-liquidate {tradovate_liquidate.__version__}\n"
+
+
+def test_the_changelog_has_unreleased_and_a_section_for_the_current_version() -> None:
+    changelog = (Path(__file__).resolve().parents[2] / "CHANGELOG.md").read_text()
+    sections = re.findall(r"^## \[([^\]]+)\]", changelog, flags=re.MULTILINE)
+    assert sections[0] == "Unreleased"
+    assert tradovate_liquidate.__version__ in sections
