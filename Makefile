@@ -18,7 +18,7 @@ $(READY): pyproject.toml wrapper/tradovate_liquidate/_version.py
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e . --group dev  # PEP 735 groups: pip 25.1+
 	touch $@
 
 demo: $(READY) ## liquidate positions on the embedded fake Tradovate
