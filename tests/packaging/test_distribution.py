@@ -120,6 +120,9 @@ def test_the_wheel_holds_both_packages_typed_and_declares_only_httpx_and_attrs(w
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         metadata = next(archive.read(name).decode() for name in names if name.endswith("METADATA"))
+        entry_points = next(
+            archive.read(name).decode() for name in names if name.endswith("entry_points.txt")
+        )
     assert {
         "tradovate_api/py.typed",
         "tradovate_liquidate/py.typed",
@@ -135,6 +138,10 @@ def test_the_wheel_holds_both_packages_typed_and_declares_only_httpx_and_attrs(w
     assert "\nLicense-Expression: MIT\n" in metadata
     assert "\nLicense-File: LICENSE\n" in metadata
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
+    assert (
+        "[pytest11]\ntradovate_liquidate = tradovate_liquidate.testing._pytest_plugin\n"
+        in entry_points
+    )
     assert "Description-Content-Type: text/markdown" in metadata
     assert "## Safety rules" in metadata, "the README is the long description"
 
