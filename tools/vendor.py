@@ -3,7 +3,9 @@
     make vendor DEST=theirapp/_vendor
 
 writes theirapp/_vendor/tradovate_liquidate/, theirapp/_vendor/tradovate_api/ and
-theirapp/_vendor/tradovate_liquidate.vendored.json (version, spec sha256, source commit).
+theirapp/_vendor/tradovate_liquidate.vendored.json (version, spec sha256, source commit),
+plus theirapp/_vendor/__init__.py when missing, and prints the import line to use: here
+`from theirapp._vendor.tradovate_liquidate import LiquidationClient`.
 The copy is imported as theirapp._vendor.tradovate_liquidate; it needs only httpx and
 attrs. An earlier copy is replaced.
 
@@ -39,10 +41,11 @@ def source_commit() -> str:
 
 
 def version() -> str:
-    for line in (ROOT / "pyproject.toml").read_text(encoding="utf-8").splitlines():
-        if line.startswith("version = "):
+    source = PACKAGES["tradovate_liquidate"] / "tradovate_liquidate" / "_version.py"
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.startswith("__version__ = "):
             return line.split('"')[1]
-    raise SystemExit("pyproject.toml has no version")
+    raise SystemExit("_version.py has no __version__")
 
 
 GENERATED_IMPORT = re.compile(r"^(\s*)from tradovate_api(?=[.\s])", re.MULTILINE)
@@ -84,12 +87,24 @@ def main() -> int:
         print("usage: make vendor DEST=path/to/their_package/_vendor", file=sys.stderr)
         return 2
     dest = Path(sys.argv[1])
-    if not (dest / "__init__.py").exists():
-        print(f"note: {dest} has no __init__.py; the copy is importable once it is a package")
     record = vendor(dest)
+    (dest / "__init__.py").touch()  # a package, not a namespace package: imports stay plain
     commit = record["source_commit"][:12]
     print(f"vendored tradovate-liquidate {record['version']} ({commit}) into {dest}")
+    package, root = import_path(dest)
+    print(f"import it as, with {root} on sys.path:")
+    print(f"    from {package}.tradovate_liquidate import LiquidationClient")
     return 0
+
+
+def import_path(dest: Path) -> tuple[str, Path]:
+    """DEST's dotted name, climbing while the parent is a package, and the folder above."""
+    folder = dest.resolve()
+    names = [folder.name]
+    while (folder.parent / "__init__.py").exists():
+        folder = folder.parent
+        names.insert(0, folder.name)
+    return ".".join(names), folder.parent
 
 
 if __name__ == "__main__":

@@ -194,7 +194,7 @@ def test_the_token_comes_only_from_the_environment_or_a_file(
 ) -> None:
     done = cli("100001", "3570918", "--base-url", server.base_url, token=None)
     assert done.returncode == EXIT_USAGE
-    assert "no token: set TRADOVATE_ACCESS_TOKEN or pass --token-file" in done.stderr
+    assert "no token: set TRADOVATE_ACCESS_TOKEN, or pass --token-file FILE" in done.stderr
     assert "--token " not in cli("--help").stdout.replace("--token-file", "")
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN + "\n")

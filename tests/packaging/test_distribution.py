@@ -11,17 +11,12 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tradovate_liquidate import __version__
+
+from .conftest import ROOT, run
+
 SCENARIOS = Path(__file__).with_name("scenarios.py")
 pytestmark = pytest.mark.slow
-
-
-def run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
-    return done
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +42,6 @@ def bare_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def source_answers() -> dict[str, Any]:
     return json.loads(run(sys.executable, SCENARIOS, "").stdout)
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    run(sys.executable, "-m", "build", "--wheel", "--outdir", out, ROOT)
-    (built,) = out.glob("*.whl")
-    return built
 
 
 def installed_packages(python: Path) -> set[str]:
@@ -85,12 +72,13 @@ def test_vendored_copy_works_as_a_subpackage_with_only_httpx_and_attrs(
     run("make", "-s", "vendor", f"DEST={vendor_dir}", cwd=ROOT)
 
     record = json.loads((vendor_dir / "tradovate_liquidate.vendored.json").read_text())
-    assert record["version"] == "0.1.0"
+    assert record["version"] == __version__
     assert len(record["spec_sha256"]) == 64
-    assert (
-        record["source_commit"].split("-")[0]
-        == run("git", "rev-parse", "HEAD", cwd=ROOT).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
     )
+    from_git = head.stdout.strip() if head.returncode == 0 else "unknown"  # an unpacked sdist
+    assert record["source_commit"].split("-")[0] == from_git
     assert not list(vendor_dir.rglob("__pycache__"))
 
     assert installed_packages(bare_python) >= {"httpx", "attrs"}
@@ -113,24 +101,48 @@ def test_the_vendored_fake_serves_from_its_command_line(bare_python: Path, tmp_p
     assert "--open-book" in done.stdout
 
 
+def test_vendor_makes_the_destination_a_package_and_prints_the_import_line(
+    bare_python: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "theirapp").mkdir()
+    (tmp_path / "theirapp" / "__init__.py").write_text("")
+    vendor_dir = tmp_path / "theirapp" / "_vendor"  # not there yet: make vendor creates it
+    done = run("make", "-s", "vendor", f"DEST={vendor_dir}", cwd=ROOT)
+    assert (vendor_dir / "__init__.py").is_file()
+    import_line = "from theirapp._vendor.tradovate_liquidate import LiquidationClient"
+    assert f"with {tmp_path} on sys.path:\n    {import_line}\n" in done.stdout
+    used = run(
+        bare_python, "-c", f"{import_line}; print(LiquidationClient.__module__)", cwd=tmp_path
+    )
+    assert used.stdout == "theirapp._vendor.tradovate_liquidate._client\n"
+
+
 def test_the_wheel_holds_both_packages_typed_and_declares_only_httpx_and_attrs(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         metadata = next(archive.read(name).decode() for name in names if name.endswith("METADATA"))
+        entry_points = next(
+            archive.read(name).decode() for name in names if name.endswith("entry_points.txt")
+        )
     assert {
         "tradovate_api/py.typed",
         "tradovate_liquidate/py.typed",
         "tradovate_liquidate/testing/_fake.py",
     } <= names
-    runtime = [
-        line
-        for line in metadata.splitlines()
-        if line.startswith("Requires-Dist:") and "extra ==" not in line
-    ]
+    runtime = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    assert "Provides-Extra" not in metadata, "development tools live in [dependency-groups]"
     assert sorted(line.split()[1].split(">")[0].split("<")[0] for line in runtime) == [
         "attrs",
         "httpx",
     ]
+    assert f"\nVersion: {__version__}\n" in metadata, "the wheel and __version__ agree"
+    assert "\nLicense-Expression: MIT\n" in metadata
+    assert "\nLicense-File: LICENSE\n" in metadata
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
+    assert (
+        "[pytest11]\ntradovate_liquidate = tradovate_liquidate.testing._pytest_plugin\n"
+        in entry_points
+    )
     assert "Description-Content-Type: text/markdown" in metadata
     assert "## Safety rules" in metadata, "the README is the long description"
 

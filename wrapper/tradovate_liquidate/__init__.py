@@ -35,6 +35,7 @@ from ._exceptions import (
 )
 from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._async_client import AsyncLiquidationClient
@@ -58,8 +59,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
-
-__version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_CONCURRENCY",

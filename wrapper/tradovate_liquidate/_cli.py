@@ -3,22 +3,30 @@
 Exit codes: 0 all liquidated; 1 some not liquidated and the server certainly did not act
 (rejected, refused, no connection); 2 usage error; 3 authentication or rate limit;
 4 an outcome unknown (check positions before trying again). The worst one wins.
+
+Output: a table and a summary on stdout (-q: the summary only; --json: JSON only, so a
+pipe reads nothing else); -v adds the library's log records on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
+import logging
 import os
 import sys
 import threading
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from ._batch import DEFAULT_CONCURRENCY, Outcome
 from ._client import LiquidationClient
-from ._config import ENVIRONMENTS, TOKEN_ENV_VAR
+from ._config import ENVIRONMENTS, TOKEN_ENV_VAR, resolve_base_url
 from ._exceptions import (
     AuthenticationError,
     ConnectionFailedError,
@@ -28,7 +36,17 @@ from ._exceptions import (
     RequestRejected,
 )
 from ._result import LiquidationResult
+from ._version import __version__
 
+#: Named in the missing-token message: the sign-in that reads them is built separately.
+CREDENTIAL_ENV_VARS = (
+    "TRADOVATE_USERNAME",
+    "TRADOVATE_PASSWORD",
+    "TRADOVATE_APP_ID",
+    "TRADOVATE_APP_VERSION",
+    "TRADOVATE_CID",
+    "TRADOVATE_SEC",
+)
 EXIT_OK, EXIT_NOT_LIQUIDATED, EXIT_USAGE, EXIT_AUTH_OR_RATE, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 
 
@@ -73,43 +91,84 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, default=None, help="seconds per request")
     parser.add_argument("--json", action="store_true", help="print the outcomes as JSON")
     parser.add_argument("--yes", action="store_true", help="do not ask before liquidating on live")
+    chatter = parser.add_mutually_exclusive_group()
+    chatter.add_argument(
+        "-v", "--verbose", action="store_true", help="log each request and wait on stderr"
+    )
+    chatter.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with _log_records_to_stderr(verbose=args.verbose, quiet=args.quiet):
+        try:
+            outcomes = _liquidate(args)
+        except (UsageError, ValueError, TypeError) as exc:
+            print(f"tradovate-liquidate: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    code = max((_exit_code(outcome) for outcome in outcomes), default=EXIT_OK)
+    rows = [_row(outcome, _tried(args)) for outcome in outcomes]
     try:
-        targets = _targets(args)
-        token = _token(args.token_file)
-        _confirm_live(args, targets)
-        client_kwargs: dict[str, Any] = {"environment": args.env, "base_url": args.base_url}
-        if args.timeout is not None:
-            client_kwargs["timeout"] = args.timeout
-        with LiquidationClient(token, **client_kwargs) as client:
-            progress = (
-                _Progress(len(targets), sys.stderr)
-                if len(targets) > 1 and sys.stderr.isatty()
-                else None
-            )
-            outcomes = client.liquidate_many(
-                targets,
-                concurrency=args.concurrency,
-                on_progress=progress,
-                admin=args.admin,
-                custom_tag=args.tag,
-                is_automated=not args.manual,
-            )
-    except (UsageError, ValueError, TypeError) as exc:
-        print(f"tradovate-liquidate: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        else:
+            if not args.quiet:
+                _print_table(rows, sys.stdout)
+            print(_summary(rows))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left (`| head -1`). As the CPython docs advise (signal module, "Note
+        # on SIGPIPE"), point stdout at devnull so the final flush cannot fail again, and
+        # keep the exit code: it says what happened to the positions, not to the pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return code
+
+
+def _liquidate(args: argparse.Namespace) -> list[Outcome]:
+    targets = _targets(args)
+    token = _token(args.token_file)
+    _confirm_live(args, targets)
+    client_kwargs: dict[str, Any] = {"environment": args.env, "base_url": args.base_url}
+    if args.timeout is not None:
+        client_kwargs["timeout"] = args.timeout
+    with LiquidationClient(token, **client_kwargs) as client:
+        show_progress = len(targets) > 1 and not args.quiet and sys.stderr.isatty()
+        progress = _Progress(len(targets), sys.stderr) if show_progress else None
+        outcomes = client.liquidate_many(
+            targets,
+            concurrency=args.concurrency,
+            on_progress=progress,
+            admin=args.admin,
+            custom_tag=args.tag,
+            is_automated=not args.manual,
+        )
     if progress is not None:
         progress.finish()
-    rows = [_row(outcome) for outcome in outcomes]
-    if args.json:
-        print(json.dumps(rows, indent=2))
-    else:
-        _print_table(rows, sys.stdout)
-    return max((_exit_code(outcome) for outcome in outcomes), default=EXIT_OK)
+    return outcomes
+
+
+@contextlib.contextmanager
+def _log_records_to_stderr(*, verbose: bool, quiet: bool) -> Iterator[None]:
+    """-v: every record of the library's logger on stderr, one line per request and wait.
+    -q: none, not even the waits that Python's last-resort handler prints by default."""
+    logger = logging.getLogger("tradovate_liquidate")
+    if not (verbose or quiet):
+        yield
+        return
+    handler: logging.Handler = logging.NullHandler()
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _targets(args: argparse.Namespace) -> list[tuple[int, int] | tuple[int, int, str | None]]:
@@ -157,7 +216,10 @@ def _token(token_file: Path | None) -> str:
         return token
     token = os.environ.get(TOKEN_ENV_VAR, "").strip()
     if not token:
-        raise UsageError(f"no token: set {TOKEN_ENV_VAR} or pass --token-file")
+        raise UsageError(
+            f"no token: set {TOKEN_ENV_VAR}, or pass --token-file FILE, or set the sign-in "
+            f"variables {', '.join(CREDENTIAL_ENV_VARS[:-1])} and {CREDENTIAL_ENV_VARS[-1]}"
+        )
     return token
 
 
@@ -198,7 +260,13 @@ class _Progress:
         self._stream.write("\n")
 
 
-def _row(outcome: Outcome) -> dict[str, Any]:
+def _tried(args: argparse.Namespace) -> str:
+    """host:port the command connected to, for a message saying which one failed."""
+    parts = urlsplit(resolve_base_url(args.env, args.base_url))
+    return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+
+
+def _row(outcome: Outcome, tried: str) -> dict[str, Any]:
     if isinstance(outcome, LiquidationResult):
         label = "liquidated" if outcome.order_id is not None else "already flat"
         return {
@@ -211,13 +279,16 @@ def _row(outcome: Outcome) -> dict[str, Any]:
         }
     reason = outcome.reason if isinstance(outcome, LiquidationRejected) else type(outcome).__name__
     order_id = outcome.order_id if isinstance(outcome, LiquidationRejected) else None
+    detail = outcome.message
+    if isinstance(outcome, ConnectionFailedError):
+        detail += f" (tried {tried}: check --base-url or --env, and the network)"
     return {
         "account_id": outcome.account_id,
         "contract_id": outcome.contract_id,
         "outcome": _label(outcome),
         "order_id": order_id,
         "reason": reason,
-        "detail": outcome.message,
+        "detail": detail,
     }
 
 
@@ -243,6 +314,11 @@ def _exit_code(outcome: Outcome) -> int:
     if isinstance(outcome, AuthenticationError | RateLimitError):
         return EXIT_AUTH_OR_RATE
     return EXIT_NOT_LIQUIDATED
+
+
+def _summary(rows: list[dict[str, Any]]) -> str:
+    counts = Counter(row["outcome"] for row in rows)
+    return f"{len(rows)} position(s): " + ", ".join(f"{n} {label}" for label, n in counts.items())
 
 
 def _print_table(rows: list[dict[str, Any]], stream: TextIO) -> None:

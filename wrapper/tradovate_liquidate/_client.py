@@ -24,6 +24,7 @@ from ._config import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_PENALTY_WAIT,
     DEFAULT_TIMEOUT,
+    user_agent_headers,
 )
 from ._deadline import exceeded_message, passed
 from ._pool import PooledTransport
@@ -73,6 +74,7 @@ class LiquidationClient(ClientBase):
         verify: bool | str | ssl.SSLContext = True,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
+        user_agent: str | None = None,
     ) -> None:
         super().__init__(
             token,
@@ -86,11 +88,14 @@ class LiquidationClient(ClientBase):
             max_answer_bytes=max_answer_bytes,
         )
         check_injected_http(http_client, transport, httpx.Client)
+        headers = user_agent_headers(user_agent, http_client)
         self._owns_http = http_client is None
         if http_client is None and transport is None:
             # See _pool.py: many calls at once stay fast.
             transport = PooledTransport(verify=verify)
-        self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
+        self._http = http_client or httpx.Client(
+            transport=transport, timeout=self.timeout, headers=headers
+        )
 
     def liquidate_position(
         self,

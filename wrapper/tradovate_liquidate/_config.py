@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 from urllib.parse import urlsplit
 
 import httpx
+
+from ._version import __version__
 
 ENVIRONMENTS = {
     "demo": "https://demo.tradovateapi.com/v1",
@@ -77,6 +80,30 @@ def check_token(token: object) -> str:
     if not token or token != token.strip() or any(ord(c) < 0x21 or ord(c) > 0x7E for c in token):
         raise ValueError("token: must be non-empty printable ASCII without spaces")
     return token
+
+
+def default_user_agent() -> str:
+    """`tradovate-liquidate/<v> httpx/<v> python/<v>`: lets the vendor's support and your
+    proxy logs tell which client, at which version, sent a request."""
+    python = "{}.{}.{}".format(*sys.version_info[:3])
+    return f"tradovate-liquidate/{__version__} httpx/{httpx.__version__} python/{python}"
+
+
+def user_agent_headers(user_agent: object, http_client: object) -> dict[str, str]:
+    """Headers for the httpx client a LiquidationClient makes itself.
+
+    An injected `http_client` is the caller's, headers included: it is never altered, so
+    its own User-Agent is sent and `user_agent` alongside it is refused as ambiguous.
+    """
+    if user_agent is None:
+        return {"User-Agent": default_user_agent()}
+    if http_client is not None:
+        raise ValueError("user_agent, http_client: set the User-Agent on your http_client")
+    if not isinstance(user_agent, str):
+        raise TypeError(f"user_agent: expected a str, not {type(user_agent).__name__}")
+    if not user_agent.strip() or any(ord(c) < 0x20 or ord(c) > 0x7E for c in user_agent):
+        raise ValueError(f"user_agent: must be non-empty printable ASCII, not {user_agent!r}")
+    return {"User-Agent": user_agent}
 
 
 def check_timeout(timeout: object, name: str = "timeout") -> httpx.Timeout:

@@ -133,12 +133,7 @@ def liquidation_result(
     PlaceOrderResult (which accepts any object). An empty errorText or violations list
     refuses nothing, so such an answer is read as a PlaceOrderResult.
     """
-    from tradovate_api.models import (
-        ErrorTextAnswer,
-        FailureReason,
-        PlaceOrderResult,
-        ViolationsAnswer,
-    )
+    from tradovate_api.models import FailureReason, PlaceOrderResult
     from tradovate_api.types import Unset
 
     if not isinstance(answer, dict):
@@ -147,26 +142,7 @@ def liquidation_result(
             response=redact(response),
             **context,
         )
-    if answer.get("errorText"):
-        text = str(ErrorTextAnswer.from_dict(answer).error_text)
-        raise RequestRejected(
-            f"the server refused the request: {text}",
-            text=text,
-            response=redact(response),
-            **context,
-        )
-    if answer.get("violations"):
-        try:
-            described = _describe(ViolationsAnswer.from_dict(answer).violations)
-        except (TypeError, ValueError, AttributeError, KeyError):
-            described = "violations (in a shape the spec does not describe)"
-        raise RequestRejected(
-            f"the server refused the request: {described}",
-            text=described,
-            violations=answer["violations"],
-            response=redact(response),
-            **context,
-        )
+    _raise_refusal(answer, response, context)
     result = PlaceOrderResult.from_dict(answer)
     reason = result.failure_reason
     # The models do not check types; anything else stays in `raw` as sent.
@@ -195,6 +171,34 @@ def liquidation_result(
         response=redact(response),
         **context,
     )
+
+
+def _raise_refusal(
+    answer: dict[str, Any], response: httpx.Response, context: dict[str, Any]
+) -> None:
+    """Raise RequestRejected for a non-empty errorText or violations list."""
+    from tradovate_api.models import ErrorTextAnswer, ViolationsAnswer
+
+    if answer.get("errorText"):
+        text = str(ErrorTextAnswer.from_dict(answer).error_text)
+        raise RequestRejected(
+            f"the server refused the request: {text}",
+            text=text,
+            response=redact(response),
+            **context,
+        )
+    if answer.get("violations"):
+        try:
+            described = _describe(ViolationsAnswer.from_dict(answer).violations)
+        except (TypeError, ValueError, AttributeError, KeyError):
+            described = "violations (in a shape the spec does not describe)"
+        raise RequestRejected(
+            f"the server refused the request: {described}",
+            text=described,
+            violations=answer["violations"],
+            response=redact(response),
+            **context,
+        )
 
 
 def _is_int(value: object) -> TypeGuard[int]:

@@ -26,7 +26,7 @@ FAULTS = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tradovate_liquidate.testing", description=__doc__
     )
@@ -46,7 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fault", choices=sorted(FAULTS), help="inject this fault into every request"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
 
     limit = (
         RateLimit(args.budget, penalty_seconds=args.penalty_seconds)

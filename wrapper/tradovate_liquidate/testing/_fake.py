@@ -68,6 +68,7 @@ class ReceivedRequest:
     body: bytes
     status: int
     answer: str  # result, penalty, lockout, unauthorized, malformed, not_found, ...
+    user_agent: str | None = None
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -267,13 +268,20 @@ class FakeTradovate:
         return FakeServer(self, host, port, ssl_context).start()
 
     def handle(
-        self, method: str, path: str, body: bytes, *, authorization: str | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        *,
+        authorization: str | None = None,
+        user_agent: str | None = None,
     ) -> Reply:
-        """Answer one request, given its Authorization header's value."""
+        """Answer one request, given its Authorization and User-Agent headers' values."""
         with self._lock:
             faults = self._faults_for_next_request()
             reply, answer = self._answer(method, path, authorization, body, faults)
-            self.requests.append(ReceivedRequest(method, path, body, reply.status, answer))
+            received = ReceivedRequest(method, path, body, reply.status, answer, user_agent)
+            self.requests.append(received)
         return self._disturb(reply, faults)
 
     # -- the answer ----------------------------------------------------------------------
@@ -379,14 +387,8 @@ class FakeTradovate:
                 body = _HTML_ERROR.format(status=fault.status).encode()
             elif kind is FaultKind.MALFORMED_JSON and status == 200:
                 body = body[: max(1, len(body) // 2)]
-            elif kind is FaultKind.UNKNOWN_REASON and status == 200:
-                answer = json.loads(body)
-                if "failureReason" in answer:
-                    answer["failureReason"] = fault.text
-                    answer.setdefault("failureText", f"{fault.text}: a reason newer than the spec")
-                    body = json.dumps(answer).encode()
-            elif kind is FaultKind.EXTRA_FIELDS and status == 200:
-                body = json.dumps({**json.loads(body), **dict(fault.fields)}).encode()
+            elif kind in (FaultKind.UNKNOWN_REASON, FaultKind.EXTRA_FIELDS) and status == 200:
+                body = fault.rewrite(body)
         return Reply(status, body, content_type, delay, drop)
 
 

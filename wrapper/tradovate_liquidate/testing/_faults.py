@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,3 +81,13 @@ class Fault:
     def extra_fields(cls, **fields: Any) -> Fault:
         """Act, then add these fields to the 200 answer (a server newer than the spec)."""
         return cls(FaultKind.EXTRA_FIELDS, fields=tuple(fields.items()))
+
+    def rewrite(self, body: bytes) -> bytes:
+        """A 200 answer as an UNKNOWN_REASON or EXTRA_FIELDS fault changes it."""
+        answer = json.loads(body)
+        if self.kind is FaultKind.EXTRA_FIELDS:
+            answer.update(self.fields)
+        elif "failureReason" in answer:
+            answer["failureReason"] = self.text
+            answer.setdefault("failureText", f"{self.text}: a reason newer than the spec")
+        return json.dumps(answer).encode()

@@ -47,8 +47,13 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         path = self.path.split("?")[0]
-        authorization = self.headers.get("Authorization")
-        reply = self.server.fake.handle(self.command, path, body, authorization=authorization)
+        authorization, user_agent = (
+            self.headers.get("Authorization"),
+            self.headers.get("User-Agent"),
+        )
+        reply = self.server.fake.handle(
+            self.command, path, body, authorization=authorization, user_agent=user_agent
+        )
         if reply.delay:
             # Wait on the server's stop event, so stop() does not hang on a slow answer.
             self.server.stopping.wait(reply.delay)
@@ -96,7 +101,7 @@ class _Server(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.connections_accepted = 0
         self._open: set[socket.socket] = set()
-        self._guard = threading.Lock()
+        self._guard = threading.Condition()
 
     def get_request(self) -> tuple[socket.socket, Any]:
         connection, address = super().get_request()
@@ -117,6 +122,11 @@ class _Server(ThreadingHTTPServer):
     def closed(self, connection: socket.socket) -> None:
         with self._guard:
             self._open.discard(connection)
+            self._guard.notify_all()
+
+    def wait_closed(self, timeout: float) -> None:
+        with self._guard:
+            self._guard.wait_for(lambda: not self._open, timeout)
 
     def open_connections(self) -> int:
         with self._guard:
@@ -178,6 +188,9 @@ class FakeServer:
         self._server.stopping.set()
         self._server.shutdown()
         self._server.drop_all()
+        # Handler threads close their sockets as they notice the shutdown: wait for them,
+        # so that once stop() returns no connection is left open (bounded, as a safety net).
+        self._server.wait_closed(timeout=5.0)
         self._server.server_close()
         self._thread.join()
 

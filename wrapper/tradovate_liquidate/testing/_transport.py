@@ -36,8 +36,13 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return _finish(reply, request, timed_out)
 
     def _reply(self, request: httpx.Request, body: bytes) -> Reply:
-        authorization = request.headers.get("authorization")
-        return self.fake.handle(request.method, request.url.path, body, authorization=authorization)
+        return self.fake.handle(
+            request.method,
+            request.url.path,
+            body,
+            authorization=request.headers.get("authorization"),
+            user_agent=request.headers.get("user-agent"),
+        )
 
 
 def _wait(reply: Reply, request: httpx.Request) -> tuple[float, bool]:
