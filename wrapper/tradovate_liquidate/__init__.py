@@ -5,6 +5,9 @@
     with LiquidationClient(token=..., environment="demo") as client:
         result = client.liquidate_position(account_id, contract_id)
 
+    # or let the client sign in and stay signed in:
+    with LiquidationClient(credentials=Credentials.from_env()) as client: ...
+
 The error tree is drawn in tradovate_liquidate._exceptions. The fake server for tests
 lives in tradovate_liquidate.testing, which this package never imports.
 """
@@ -21,6 +24,7 @@ from ._config import (
     ENVIRONMENTS,
     TOKEN_ENV_VAR,
 )
+from ._credentials import Credentials
 from ._exceptions import (
     AuthenticationError,
     ConnectionFailedError,
@@ -33,6 +37,7 @@ from ._exceptions import (
     UnexpectedResponseError,
 )
 from ._result import LiquidationResult
+from ._session import DEFAULT_RENEW_BEFORE, TokenManager
 
 if TYPE_CHECKING:
     from ._async_client import AsyncLiquidationClient
@@ -64,6 +69,7 @@ __all__ = [
     "DEFAULT_CONNECT_BACKOFF",
     "DEFAULT_CONNECT_RETRIES",
     "DEFAULT_MAX_PENALTY_WAIT",
+    "DEFAULT_RENEW_BEFORE",
     "DEFAULT_TIMEOUT",
     "ENVIRONMENTS",
     "KNOWN_FAILURE_REASONS",
@@ -71,6 +77,7 @@ __all__ = [
     "AsyncLiquidationClient",
     "AuthenticationError",
     "ConnectionFailedError",
+    "Credentials",
     "LiquidationClient",
     "LiquidationRejected",
     "LiquidationResult",
@@ -79,6 +86,7 @@ __all__ = [
     "RateLimitError",
     "RequestRejected",
     "ServerError",
+    "TokenManager",
     "TradovateError",
     "UnexpectedResponseError",
     "__version__",

@@ -17,12 +17,18 @@ T = TypeVar("T")
 
 
 class Request(NamedTuple):
-    """One HTTP request, relative to the client's base URL; the driver adds auth headers."""
+    """One HTTP request, relative to the client's base URL; the driver adds auth headers.
+
+    `token` overrides the driver's token for this request; `bearer=False` sends no
+    Authorization header at all (a sign-in).
+    """
 
     method: str
     path: str
     params: dict[str, Any] | None
     body: dict[str, Any] | None
+    token: str | None = None
+    bearer: bool = True
 
 
 # Plain classes rather than dataclasses: dataclasses cost a cold import several ms.
@@ -57,6 +63,15 @@ class RefreshToken:
     __slots__ = ()
 
 
-Step = Send | Sleep | Penalty | RefreshToken
+class Await:
+    """Wait until another call's sign-in or renewal (a _session.Flight) is over."""
+
+    __slots__ = ("flight",)
+
+    def __init__(self, flight: Any) -> None:
+        self.flight = flight
+
+
+Step = Send | Sleep | Penalty | RefreshToken | Await
 Outcome = httpx.Response | httpx.RequestError
 Steps = Generator[Step, Outcome | None, T]
