@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._auth import AUTH_PATHS, FakeAuth, kept_body
 from ._faults import Fault, FaultKind
 from ._limits import Limiter, RateLimit
 from ._validate import BodyError, parse_body
@@ -109,6 +110,7 @@ class FakeTradovate:
         latency: float = 0.0,
         open_book: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        auth: FakeAuth | None = None,
     ) -> None:
         """`open_book`: every account is active, every contract open, and every position not
         set explicitly holds one lot until liquidated. Generated requests (schemathesis,
@@ -118,6 +120,7 @@ class FakeTradovate:
         self._clock = clock
         self._lock = threading.Lock()
         self._tokens: dict[str, float] = {}
+        self.auth = (auth or FakeAuth()).bind(self._tokens, clock)
         self._accounts: dict[int, AccountStatus] = {}
         self._contracts: dict[int, bool] = {}
         self._positions: dict[tuple[int, int], int] = {}
@@ -273,7 +276,8 @@ class FakeTradovate:
         with self._lock:
             faults = self._faults_for_next_request()
             reply, answer = self._answer(method, path, authorization, body, faults)
-            self.requests.append(ReceivedRequest(method, path, body, reply.status, answer))
+            kept = kept_body(path, body)  # never a password
+            self.requests.append(ReceivedRequest(method, path, kept, reply.status, answer))
         return self._disturb(reply, faults)
 
     # -- the answer ----------------------------------------------------------------------
@@ -291,6 +295,8 @@ class FakeTradovate:
         faults: list[Fault],
     ) -> tuple[Reply, str]:
         now = self._clock()
+        if path.rstrip("/") in AUTH_PATHS:
+            return self.auth.answer(method, path.rstrip("/"), authorization, body, self._limiter)
         if path.rstrip("/") != PATH:
             return _text(404, "Not found"), "not_found"
         if method != "POST":
@@ -298,6 +304,8 @@ class FakeTradovate:
             return reply, "method_not_allowed"
         if self._limiter.locked(now):
             return Reply(429), "lockout"
+        if (closed := self.auth.closed(authorization)) is not None:
+            return closed  # a newer sign-in of the user closed this token's session
         if not self._authorised(authorization, now):
             return _text(401, "Access is denied"), "unauthorized"
         try:
