@@ -135,7 +135,8 @@ def _carry_out(manager: TokenManager, policy: Policy, lead: Lead) -> Steps[Ready
             except (ConnectionFailedError, OutcomeUnknownError) as exc:
                 ready = manager.postpone(flight)
                 if ready is not None:
-                    logger.warning("renewal failed (%s); the token is still valid", exc.message)
+                    reason = exc.status_code or type(exc).__name__
+                    logger.warning("renewal failed (%s); the token is still valid", reason)
                     return ready
                 manager.count_sign_in()
                 grant = yield from sign_in_steps(policy, manager.credentials, manager.clock)

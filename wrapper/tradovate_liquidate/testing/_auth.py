@@ -124,12 +124,14 @@ class FakeAuth:
         if method != AUTH_PATHS[path]:
             return _reply(405, b"Method not allowed"), "method_not_allowed"
         now = self._clock()
+        if path == RENEW_PATH:
+            self.renewals += 1
+        else:
+            self.logins += 1
         if limiter.locked(now):
             return _reply(429, None), "lockout"
         if path == RENEW_PATH:
-            self.renewals += 1
             return self._renew(_bearer(authorization), now)
-        self.logins += 1
         try:
             request = _parse_login(body)
         except ValueError as exc:
