@@ -61,7 +61,7 @@ def answers(fake: FakeTradovate, path_end: str) -> list[str]:
 
 def run_calls(
     harness: Harness, kwargs: dict[str, Any], before_each: list[Callable[[], Any]]
-) -> Any:  # noqa: E501
+) -> Any:
     """One liquidation after each of `before_each`; returns the outcomes (errors included)."""
 
     def sync_use(client: Any) -> list[Any]:
