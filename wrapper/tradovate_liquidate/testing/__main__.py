@@ -27,7 +27,7 @@ FAULTS = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tradovate_liquidate.testing", description=__doc__
     )
@@ -64,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fault", choices=sorted(FAULTS), help="inject this fault into every request"
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
 
     limit = (
