@@ -139,3 +139,90 @@ def test_the_command_lines_output(fake: FakeTradovate, server: FakeServer) -> No
     outputs.append(done.stdout + done.stderr)
     assert all(outputs)
     assert CANARY not in "\n".join(outputs)
+
+
+# -- sign-in: the password and the API secret ---------------------------------------------
+
+PASSWORD = "PASSWORD-CANARY-3b9d-do-not-print"
+SEC = "SEC-CANARY-81c2-do-not-print"
+SIGN_IN_PROVOCATIONS = {
+    "signed in": lambda f: None,
+    "wrong password": lambda f: f.auth.add_user("canary-user", "another password"),
+    "429": lambda f: f.lock_out(),
+    "500": lambda f: f.inject(Fault.server_error()),
+    "520": lambda f: f.inject(Fault.html_error()),
+    "dropped": lambda f: f.inject(Fault.drop_connection()),
+    "timeout": lambda f: f.inject(Fault.delay(1.0)),
+    "malformed": lambda f: f.inject(Fault.malformed_json()),
+    "captcha": lambda f: f.impose_penalty(30, captcha=True),
+    "penalty then served": lambda f: f.impose_penalty(1),
+    "408 after a newer sign-in": lambda f: None,
+}
+
+
+def canary_credentials() -> tradovate_liquidate.Credentials:
+    return tradovate_liquidate.Credentials(
+        "canary-user", PASSWORD, app_id="canary-app", cid="99", sec=SEC
+    )
+
+
+@pytest.mark.parametrize("provocation", list(SIGN_IN_PROVOCATIONS))
+def test_no_sign_in_path_lets_the_password_or_sec_out(
+    harness: Harness,
+    fake: FakeTradovate,
+    server: FakeServer,
+    provocation: str,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake.auth.add_user("canary-user", PASSWORD, sec=SEC)
+    SIGN_IN_PROVOCATIONS[provocation](fake)
+    manager = tradovate_liquidate.TokenManager(canary_credentials())
+    timeout = httpx.Timeout(5.0, read=0.3)
+    kwargs = {"token": manager, "base_url": server.base_url, "timeout": timeout}
+
+    def displace() -> None:
+        for _ in range(2):
+            httpx.post(
+                f"{server.base_url}/auth/accesstokenrequest",
+                json={"name": "canary-user", "password": PASSWORD, "sec": SEC},
+            )
+
+    outcomes: list[Any] = []
+    for round_ in range(2):
+        try:
+            outcomes.append(harness.liquidate(kwargs, ACCOUNT, CONTRACT))
+        except TradovateError as error:
+            outcomes.append(error)
+        if provocation.startswith("408") and round_ == 0:
+            displace()
+    if provocation.startswith("408"):
+        assert isinstance(outcomes[1], tradovate_liquidate.AuthenticationError)
+    client_text = harness.run(kwargs, lambda client: f"{client!r} {client!s}")
+    seen = "\n".join(
+        [
+            *(everything_about(outcome) for outcome in outcomes),
+            client_text,
+            repr(manager),
+            str(manager),
+            repr(canary_credentials()),
+            str(canary_credentials()),
+            caplog.text,
+            *(repr(vars(r)) for r in caplog.records),
+            *capsys.readouterr(),
+            *(everything_about(value) for value in (fake, fake.auth, *fake.requests)),
+            *(request.body.decode() for request in fake.requests),
+        ]
+    )
+    assert caplog.records
+    assert any(r.path.endswith("accesstokenrequest") for r in fake.requests)
+    assert PASSWORD not in seen
+    assert SEC not in seen
+
+
+def test_credentials_refuse_to_be_pickled() -> None:
+    import pickle
+
+    with pytest.raises(TypeError, match="not picklable"):
+        pickle.dumps(canary_credentials())

@@ -5,6 +5,9 @@
     with LiquidationClient(token=..., environment="demo") as client:
         result = client.liquidate_position(account_id, contract_id)
 
+    # or let the client sign in and stay signed in:
+    with LiquidationClient(credentials=Credentials.from_env()) as client: ...
+
 The error tree is drawn in tradovate_liquidate._exceptions. The fake server for tests
 lives in tradovate_liquidate.testing, which this package never imports.
 """
@@ -22,6 +25,7 @@ from ._config import (
     ENVIRONMENTS,
     TOKEN_ENV_VAR,
 )
+from ._credentials import Credentials
 from ._exceptions import (
     AuthenticationError,
     ConnectionFailedError,
@@ -35,6 +39,7 @@ from ._exceptions import (
 )
 from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
+from ._session import DEFAULT_RENEW_BEFORE, TokenManager
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -66,6 +71,7 @@ __all__ = [
     "DEFAULT_CONNECT_RETRIES",
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_PENALTY_WAIT",
+    "DEFAULT_RENEW_BEFORE",
     "DEFAULT_TIMEOUT",
     "ENVIRONMENTS",
     "KNOWN_FAILURE_REASONS",
@@ -74,6 +80,7 @@ __all__ = [
     "AsyncLiquidationClient",
     "AuthenticationError",
     "ConnectionFailedError",
+    "Credentials",
     "LiquidationClient",
     "LiquidationRejected",
     "LiquidationResult",
@@ -82,6 +89,7 @@ __all__ = [
     "RateLimitError",
     "RequestRejected",
     "ServerError",
+    "TokenManager",
     "TradovateError",
     "UnexpectedResponseError",
     "__version__",

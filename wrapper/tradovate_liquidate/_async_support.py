@@ -1,4 +1,5 @@
-"""What only the async client does differently: how it waits, asks for a token, fans out.
+"""What only the async client does differently: how it waits, asks for a token, fans out,
+waits for another caller's sign-in, and renews in the background.
 
 tools/unasync.py writes _client.py from _async_client.py, replacing this module by
 _sync_support.py, which has the same names.
@@ -7,9 +8,10 @@ _sync_support.py, which has the same names.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -21,9 +23,10 @@ from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message
 from ._exceptions import TradovateError
+from ._session import Flight, TokenManager
 
 #: A token, or a callable (sync or async) that returns the current one.
-TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | None
+TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | TokenManager | None
 
 sleep = asyncio.sleep
 
@@ -42,9 +45,9 @@ async def within(seconds: float) -> AsyncIterator[float]:
         DEADLINE.reset(reset)
 
 
-async def current_token(source: Any) -> str:
-    if isinstance(source, str):
-        return source
+async def current_token(source: Any) -> str | None:
+    if source is None or isinstance(source, str):
+        return source  # None: a TokenManager stamps each request (see _session_steps.py)
     try:
         token = source()
         if inspect.isawaitable(token):
@@ -69,3 +72,42 @@ async def run_batch(batch: Batch, call: Callable[..., Awaitable[Any]]) -> list[B
 
     await asyncio.gather(*(worker() for _ in range(batch.workers)))
     return batch.outcomes()
+
+
+async def wait_for(flight: Flight) -> None:
+    """Until another caller's sign-in or renewal is over (it may run on another thread)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+
+    def resolve() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    flight.add_done_callback(lambda: loop.call_soon_threadsafe(resolve))
+    await done
+
+
+class Background:
+    """Runs `work(self)` as an asyncio task until stop(); `pause` is its interruptible sleep."""
+
+    def __init__(self, work: Callable[[Background], Coroutine[Any, Any, None]]) -> None:
+        self._work = work
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._work(self))
+
+    async def pause(self, seconds: float) -> bool:
+        """Sleep; False when stop() was called meanwhile (then the work should return)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        return not self._stopping.is_set()
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        task, self._task = self._task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ._arguments import liquidation_request
+from ._arguments import check_flag, liquidation_request
 from ._batch import Batch
 from ._config import (
     MAX_PENALTY_ROUNDS,
@@ -26,9 +26,11 @@ from ._gate import PenaltyGate
 from ._policy import Policy, liquidation_steps
 from ._reading import ACCEPT_ENCODING
 from ._result import LiquidationResult
-from ._steps import Outcome, Request, Steps
+from ._session import DEFAULT_RENEW_BEFORE, TokenManager
+from ._steps import Outcome, Request, Steps, T
 
 logger = logging.getLogger("tradovate_liquidate")
+_NO_AUTH = {"Accept-Encoding": ACCEPT_ENCODING}
 
 
 class ClientBase:
@@ -36,6 +38,9 @@ class ClientBase:
         self,
         token: object,
         *,
+        credentials: object,
+        renew_before: object,
+        keep_alive: object,
         environment: str,
         base_url: str | None,
         timeout: float | httpx.Timeout,
@@ -45,8 +50,11 @@ class ClientBase:
         deadline: float,
         max_answer_bytes: int,
     ) -> None:
-        token = token_from_environment(token)
-        self._token_source: Any = token if callable(token) else check_token(token)
+        self._session = session_of(token, credentials, renew_before)
+        self._token_source: Any = None  # with a session, each request carries its token
+        if self._session is None:
+            token = token_from_environment(token)
+            self._token_source = token if callable(token) else check_token(token)
         self.base_url = resolve_base_url(environment, base_url)
         self._base_path = urlsplit(self.base_url).path  # logged paths are the server's
         self.timeout = check_timeout(timeout)
@@ -56,11 +64,14 @@ class ClientBase:
             connect_backoff=check_non_negative(connect_backoff, "connect_backoff"),
             max_penalty_wait=check_non_negative(max_penalty_wait, "max_penalty_wait"),
             max_penalty_rounds=MAX_PENALTY_ROUNDS,
-            token_refreshable=callable(token),
+            token_refreshable=callable(token) or self._session is not None,
             answer_limit=check_byte_limit(max_answer_bytes, "max_answer_bytes"),
         )
         self._gate = PenaltyGate()
         self._auth: tuple[str | None, dict[str, str]] = (None, {})
+        self._keep_alive = check_flag(keep_alive, "keep_alive")
+        if self._keep_alive and self._session is None:
+            raise ValueError("keep_alive: needs credentials= or a TokenManager as token=")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r}>"
@@ -80,7 +91,23 @@ class ClientBase:
         """One liquidation's steps; every argument is checked here, before anything is sent."""
         body = liquidation_request(account_id, contract_id, admin, custom_tag, is_automated)
         timeout_ = self._call_timeout(timeout)
-        return liquidation_steps(self._policy, body), timeout_
+        return self._signed_in(liquidation_steps(self._policy, body), body), timeout_
+
+    def _signed_in(self, steps: Steps[T], body: Any) -> Steps[T]:
+        """With credentials or a TokenManager, `steps` wrapped in the session's rules."""
+        if self._session is None:
+            return steps
+        from ._session_steps import with_session
+
+        context = {"account_id": body.account_id, "contract_id": body.contract_id}
+        return with_session(self._session, self._policy, steps, context)
+
+    def _refresh(self, *, force_renew: bool) -> Steps[None]:
+        """Sign in or renew now (warm_up, keep_alive); nothing without a session."""
+        from ._session_steps import refresh_steps
+
+        if self._session is not None:
+            yield from refresh_steps(self._session, self._policy, force_renew=force_renew)
 
     def _batch(
         self,
@@ -103,14 +130,22 @@ class ClientBase:
         }
         return Batch(targets, concurrency, on_progress, options)
 
-    def _auth_headers(self, token: str) -> dict[str, str]:
-        # One dict per token, not per call: a batch of thousands sends the same one. The
-        # pair is replaced whole, so threads never see one token's header under another.
+    def _auth_headers(self, request: Request, token: str | None) -> dict[str, str]:
+        """The request's headers: this client's token (or the request's own), cached.
+
+        One dict per token, not per call: a batch of thousands sends the same one. The
+        pair is replaced whole, so threads never see one token's header under another.
+        """
+        if not request.bearer:
+            return _NO_AUTH
+        bearer = request.token or token
+        if not bearer:
+            return _NO_AUTH
         cached = self._auth
-        if cached[0] != token:
+        if cached[0] != bearer:
             cached = (
-                token,
-                {"Authorization": f"Bearer {token}", "Accept-Encoding": ACCEPT_ENCODING},
+                bearer,
+                {"Authorization": f"Bearer {bearer}", "Accept-Encoding": ACCEPT_ENCODING},
             )
             self._auth = cached
         return cached[1]
@@ -150,3 +185,19 @@ def bad_token_source(exc: BaseException) -> AuthenticationError:
 
 def log_wait(reason: str, seconds: float) -> None:
     logger.warning("%s: waiting %.2f s before sending again", reason, seconds)
+
+
+def session_of(token: object, credentials: object, renew_before: object) -> TokenManager | None:
+    """The client's TokenManager: its own for `credentials`, or the one given as `token`."""
+    if credentials is not None:
+        if token is not None:
+            raise ValueError("token, credentials: give one or the other, not both")
+        from ._credentials import Credentials
+
+        if not isinstance(credentials, Credentials):
+            kind = type(credentials).__name__
+            raise TypeError(f"credentials: expected a Credentials, not {kind}")
+        return TokenManager(credentials, renew_before=renew_before)  # type: ignore[arg-type]
+    if renew_before != DEFAULT_RENEW_BEFORE:
+        raise ValueError("renew_before: only with credentials= (a TokenManager has its own)")
+    return token if isinstance(token, TokenManager) else None

@@ -25,8 +25,10 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from ._batch import DEFAULT_CONCURRENCY, Outcome
+from ._cli_session import TokenCache, signed_in, wants_credentials
 from ._client import LiquidationClient
 from ._config import ENVIRONMENTS, TOKEN_ENV_VAR, resolve_base_url
+from ._credentials import CREDENTIAL_ENV_VARS as _CREDENTIAL_ENV_VARS
 from ._exceptions import (
     AuthenticationError,
     ConnectionFailedError,
@@ -36,16 +38,12 @@ from ._exceptions import (
     RequestRejected,
 )
 from ._result import LiquidationResult
+from ._session import TokenManager
 from ._version import __version__
 
-#: Named in the missing-token message: the sign-in that reads them is built separately.
-CREDENTIAL_ENV_VARS = (
-    "TRADOVATE_USERNAME",
-    "TRADOVATE_PASSWORD",
-    "TRADOVATE_APP_ID",
-    "TRADOVATE_APP_VERSION",
-    "TRADOVATE_CID",
-    "TRADOVATE_SEC",
+#: Named in the missing-token message (the device id is optional, so left out).
+CREDENTIAL_ENV_VARS = tuple(
+    var for name, var in _CREDENTIAL_ENV_VARS.items() if name != "device_id"
 )
 EXIT_OK, EXIT_NOT_LIQUIDATED, EXIT_USAGE, EXIT_AUTH_OR_RATE, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 
@@ -59,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tradovate-liquidate",
         description="Cancel working orders and flatten positions on Tradovate.",
         epilog=(
-            f"The token comes from {TOKEN_ENV_VAR} or --token-file, never from the command line "
-            "(process lists show arguments). Exit codes: 0 all liquidated, 1 some not liquidated, "
+            f"The token comes from --token-file, --credentials-file, {TOKEN_ENV_VAR} or "
+            "TRADOVATE_USERNAME/TRADOVATE_PASSWORD (and TRADOVATE_APP_ID, _APP_VERSION, _CID, "
+            "_SEC, _DEVICE_ID), in that order; never from the command line (process lists show "
+            "arguments). Exit codes: 0 all liquidated, 1 some not liquidated, "
             "2 usage error, 3 authentication or rate limit, 4 outcome unknown."
         ),
     )
@@ -76,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-url", help="overrides --env (http:// only for loopback hosts)")
     parser.add_argument(
         "--token-file", type=Path, help=f"a file holding the token (else {TOKEN_ENV_VAR})"
+    )
+    parser.add_argument(
+        "--credentials-file",
+        type=Path,
+        metavar="FILE",
+        help="TOML or JSON with username, password, app_id, app_version, cid, sec (mode 600)",
+    )
+    parser.add_argument(
+        "--token-cache", type=Path, metavar="FILE", help="where a signed-in token is kept"
+    )
+    parser.add_argument(
+        "--no-token-cache", action="store_true", help="sign in afresh; keep no token"
     )
     parser.add_argument("--admin", action="store_true", help="send admin: true")
     parser.add_argument("--tag", help="customTag50 for every order (at most 64 characters)")
@@ -128,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _liquidate(args: argparse.Namespace) -> list[Outcome]:
     targets = _targets(args)
-    token = _token(args.token_file)
+    token, cache = _token_or_session(args)
     _confirm_live(args, targets)
     client_kwargs: dict[str, Any] = {"environment": args.env, "base_url": args.base_url}
     if args.timeout is not None:
@@ -144,6 +156,8 @@ def _liquidate(args: argparse.Namespace) -> list[Outcome]:
             custom_tag=args.tag,
             is_automated=not args.manual,
         )
+    if cache is not None and isinstance(token, TokenManager):
+        cache.save_from(token)  # the next run renews it instead of signing in again
     if progress is not None:
         progress.finish()
     return outcomes
@@ -203,6 +217,13 @@ def _read_csv(path: Path) -> list[tuple[int, int] | tuple[int, int, str | None]]
     if not targets:
         raise UsageError(f"{path}: no positions listed")
     return targets
+
+
+def _token_or_session(args: argparse.Namespace) -> tuple[str | TokenManager, TokenCache | None]:
+    if args.token_file is not None or not wants_credentials(args.credentials_file):
+        return _token(args.token_file), None
+    base_url = resolve_base_url(args.env, args.base_url)
+    return signed_in(args.credentials_file, args.token_cache, not args.no_token_cache, base_url)
 
 
 def _token(token_file: Path | None) -> str:

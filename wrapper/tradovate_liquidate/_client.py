@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from ._base import ClientBase, check_injected_http, log_wait
+from ._base import ClientBase, check_injected_http, log_wait, logger
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
 from ._config import (
@@ -26,12 +26,26 @@ from ._config import (
     DEFAULT_TIMEOUT,
     user_agent_headers,
 )
+from ._credentials import Credentials
 from ._deadline import exceeded_message, passed
+from ._exceptions import TradovateError
 from ._pool import PooledTransport
 from ._reading import LIQUIDATION_ANSWER_LIMIT, BoundedBody, UnreadableAnswer
 from ._result import LiquidationResult
-from ._steps import Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
-from ._sync_support import TokenSource, current_token, run_batch, sleep, within
+from ._session import DEFAULT_RENEW_BEFORE
+from ._steps import Await, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
+from ._sync_support import (
+    Background,
+    TokenSource,
+    current_token,
+    run_batch,
+    sleep,
+    wait_for,
+    within,
+)
+
+#: keep_alive: the wait before trying again after a background renewal failed.
+KEEP_ALIVE_RETRY = 60.0
 
 
 class LiquidationClient(ClientBase):
@@ -41,10 +55,21 @@ class LiquidationClient(ClientBase):
             result = client.liquidate_position(account_id, contract_id)
             result.order_id
 
-    `token` is a string, or a zero-argument callable returning the current token (tokens
-    expire after about 80-90 minutes; a callable lets a long-running caller renew them
-    without a new client). When None, TRADOVATE_ACCESS_TOKEN is read. After a 401 a
-    callable is asked once more and the request resent once: a 401 was not processed.
+    `credentials` (a Credentials) lets the client sign in itself: lazily, on the first
+    call (or at `warm_up()`), renewing the token before each call that finds less than
+    `renew_before` seconds left (default 15 minutes), and signing in again only when no
+    valid token is held. Any number of concurrent calls share one sign-in or renewal.
+    `keep_alive=True` also renews in the background (a thread, or a task of the running
+    loop), so a process idle overnight still holds a valid token; it starts with
+    `warm_up()` or the first call and stops on close. Each sign-in opens a session and
+    Tradovate allows 2 per user (a third closes the oldest): to let several clients share
+    one session, pass one `TokenManager(credentials)` to each as `token=` instead.
+
+    `token` is a string, a TokenManager, or a zero-argument callable returning the current
+    token (tokens expire after about 80-90 minutes; a callable lets a long-running caller
+    renew them without a new client). When None (and no credentials), TRADOVATE_ACCESS_TOKEN
+    is read. After a 401 a callable or a session is asked once more and the request resent
+    once: a 401 was not processed.
 
     `environment` is "demo" (the default) or "live"; live is only ever used when named.
     `base_url` overrides both; plain http:// is refused unless the host is loopback.
@@ -63,6 +88,9 @@ class LiquidationClient(ClientBase):
         self,
         token: TokenSource = None,
         *,
+        credentials: Credentials | None = None,
+        renew_before: float = DEFAULT_RENEW_BEFORE,
+        keep_alive: bool = False,
         environment: str = "demo",
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -78,6 +106,9 @@ class LiquidationClient(ClientBase):
     ) -> None:
         super().__init__(
             token,
+            credentials=credentials,
+            renew_before=renew_before,
+            keep_alive=keep_alive,
             environment=environment,
             base_url=base_url,
             timeout=timeout,
@@ -96,6 +127,17 @@ class LiquidationClient(ClientBase):
         self._http = http_client or httpx.Client(
             transport=transport, timeout=self.timeout, headers=headers
         )
+        self._background: Background | None = None
+
+    def warm_up(self) -> None:
+        """Sign in now, or renew the token held, so an emergency call need not wait for it.
+
+        Sends one request (a sign-in, or a renewal of a valid token) and so also opens a
+        connection. Starts the background renewal when `keep_alive` is on. Without
+        credentials or a TokenManager there is no session to warm: nothing is sent.
+        """
+        self._start_keep_alive()
+        self._drive(self._refresh(force_renew=True), self.timeout)
 
     def liquidate_position(
         self,
@@ -121,7 +163,14 @@ class LiquidationClient(ClientBase):
         exchanges require orders that no person entered to be flagged as automated (CME
         Rule 536.B, FIX tag 1028); pass False only when a person decided this order.
         `timeout` overrides the client's for this call.
+
+        With a session (credentials or a TokenManager), a 408 on this call means the
+        session was closed by a newer sign-in: the client signs in once for the calls to
+        come and raises AuthenticationError without resending. By HTTP the liquidation
+        was not processed, but it is not sent again on that word alone: check the
+        position (positions and orders) before liquidating again.
         """
+        self._start_keep_alive()
         steps, timeout_ = self._liquidation(
             account_id, contract_id, admin, custom_tag, is_automated, timeout
         )
@@ -158,8 +207,8 @@ class LiquidationClient(ClientBase):
     def _drive(self, steps: Steps[T], timeout: httpx.Timeout) -> T:
         """Carry out the protocol's steps until it returns its result (or raises)."""
         token = current_token(self._token_source)
-        step = next(steps)
         try:
+            step = next(steps)
             while True:
                 outcome: Outcome | None = None
                 if isinstance(step, Send):
@@ -174,12 +223,32 @@ class LiquidationClient(ClientBase):
                     self._gate.close_for(step.seconds)
                 elif isinstance(step, RefreshToken):
                     token = current_token(self._token_source)
+                elif isinstance(step, Await):
+                    wait_for(step.flight)
                 step = steps.send(outcome)
         except StopIteration as done:
             result: T = done.value
             return result
+        finally:
+            steps.close()  # a cancelled call releases a sign-in it was carrying out
 
-    def _send(self, request: Request, token: str, timeout: httpx.Timeout) -> Outcome:
+    def _start_keep_alive(self) -> None:
+        if self._keep_alive and self._background is None:
+            self._background = Background(self._keep_renewing)
+            self._background.start()
+
+    def _keep_renewing(self, background: Background) -> None:
+        """keep_alive: renew (or sign in) whenever due, until the client is closed."""
+        assert self._session is not None
+        while background.pause(self._session.renewal_due_in()):
+            try:
+                self._drive(self._refresh(force_renew=False), self.timeout)
+            except TradovateError as exc:
+                logger.warning("keep_alive: %s; trying again later", exc.message)
+                if not background.pause(KEEP_ALIVE_RETRY):
+                    return
+
+    def _send(self, request: Request, token: str | None, timeout: httpx.Timeout) -> Outcome:
         started = time.perf_counter()
         outcome: Outcome
         try:
@@ -191,7 +260,7 @@ class LiquidationClient(ClientBase):
         return outcome
 
     def _exchange(
-        self, request: Request, token: str, timeout: httpx.Timeout, deadline: float
+        self, request: Request, token: str | None, timeout: httpx.Timeout, deadline: float
     ) -> httpx.Response:
         """Send one request and read its answer within the byte limit and the deadline."""
         response = self._http.send(
@@ -200,7 +269,7 @@ class LiquidationClient(ClientBase):
                 self.base_url + request.path,
                 params=request.params,
                 json=request.body,
-                headers=self._auth_headers(token),
+                headers=self._auth_headers(request, token),
                 timeout=timeout,
             ),
             stream=True,
@@ -224,7 +293,13 @@ class LiquidationClient(ClientBase):
         return response
 
     def close(self) -> None:
-        """Close the connections this client opened (not an http_client you passed in)."""
+        """Close the connections this client opened (not an http_client you passed in).
+
+        Stops the keep_alive renewal first.
+        """
+        background, self._background = self._background, None
+        if background is not None:
+            background.stop()
         if self._owns_http:
             self._http.close()
 

@@ -2,7 +2,7 @@
 
     TradovateError                  the root: catch it to catch everything below
     ├── ConnectionFailedError       no connection: the request never left, nothing was done
-    ├── AuthenticationError         401 or 408: the token or its session is not valid
+    ├── AuthenticationError         401/408: token refused or session closed; sign-in refused
     ├── RateLimitError              423/429 lockout, captcha penalty, or a penalty too long
     ├── RequestRejected             400, 404, errorText or violations: nothing was done
     ├── LiquidationRejected         a failureReason other than Success (order_id kept if any)
@@ -80,7 +80,9 @@ class ConnectionFailedError(TradovateError):
 
 
 class AuthenticationError(TradovateError):
-    """401: the token is missing, invalid or expired. The request was not processed."""
+    """401: the token is missing, invalid or expired; 408: its session was closed by a newer
+    sign-in; or signing in failed. The request was not processed (after a 408 a liquidation
+    is still not resent: check the position first)."""
 
 
 class RateLimitError(TradovateError):

@@ -19,7 +19,9 @@ T = TypeVar("T")
 class Request(NamedTuple):
     """One HTTP request, relative to the client's base URL; the driver adds auth headers.
 
-    `max_bytes` bounds the answer after decompression (see _reading.py).
+    `max_bytes` bounds the answer after decompression (see _reading.py). `token`
+    overrides the driver's token for this request; `bearer=False` sends no Authorization
+    header at all (a sign-in).
     """
 
     method: str
@@ -27,6 +29,8 @@ class Request(NamedTuple):
     params: dict[str, Any] | None
     body: dict[str, Any] | None
     max_bytes: int
+    token: str | None = None
+    bearer: bool = True
 
 
 # Plain classes rather than dataclasses: dataclasses cost a cold import several ms.
@@ -61,6 +65,15 @@ class RefreshToken:
     __slots__ = ()
 
 
-Step = Send | Sleep | Penalty | RefreshToken
+class Await:
+    """Wait until another call's sign-in or renewal (a _session.Flight) is over."""
+
+    __slots__ = ("flight",)
+
+    def __init__(self, flight: Any) -> None:
+        self.flight = flight
+
+
+Step = Send | Sleep | Penalty | RefreshToken | Await
 Outcome = httpx.Response | httpx.RequestError
 Steps = Generator[Step, Outcome | None, T]

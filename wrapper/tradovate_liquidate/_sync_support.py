@@ -1,10 +1,12 @@
-"""What only the sync client does differently: how it waits, asks for a token, fans out.
+"""What only the sync client does differently: how it waits, asks for a token, fans out,
+waits for another caller's sign-in, and renews in the background.
 
 The counterpart of _async_support.py, with the same names (see tools/unasync.py).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,9 +18,10 @@ from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE
 from ._exceptions import TradovateError
+from ._session import Flight, TokenManager
 
 #: A token, or a callable that returns the current one.
-TokenSource = str | Callable[[], str] | None
+TokenSource = str | Callable[[], str] | TokenManager | None
 
 sleep = time.sleep
 
@@ -36,9 +39,9 @@ def within(seconds: float) -> Iterator[float]:
         DEADLINE.reset(reset)
 
 
-def current_token(source: Any) -> str:
-    if isinstance(source, str):
-        return source
+def current_token(source: Any) -> str | None:
+    if source is None or isinstance(source, str):
+        return source  # None: a TokenManager stamps each request (see _session_steps.py)
     try:
         token = source()
     except Exception as exc:
@@ -63,3 +66,30 @@ def run_batch(batch: Batch, call: Callable[..., Any]) -> list[BatchOutcome]:
         for _ in pool.map(liquidate, range(len(batch.targets))):
             pass
     return batch.outcomes()
+
+
+def wait_for(flight: Flight) -> None:
+    """Until another caller's sign-in or renewal is over."""
+    flight.done.wait()
+
+
+class Background:
+    """Runs `work(self)` on a daemon thread until stop(); `pause` is its interruptible sleep."""
+
+    def __init__(self, work: Callable[[Background], None]) -> None:
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(
+            target=work, args=(self,), name="tradovate-keep-alive", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def pause(self, seconds: float) -> bool:
+        """Sleep; False when stop() was called meanwhile (then the work should return)."""
+        return not self._stopping.wait(seconds)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join()

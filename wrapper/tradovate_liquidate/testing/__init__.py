@@ -13,13 +13,16 @@ Importing tradovate_liquidate never imports this package; it needs only httpx an
 standard library, so it works in a vendored copy too.
 """
 
-from ._fake import FakeTradovate, OrderEvent, ReceivedRequest, Reply
+from ._auth import FakeAuth
+from ._fake import FakeTradovate, OrderEvent, ReceivedRequest
 from ._faults import Fault, FaultKind
 from ._limits import RateLimit
+from ._replies import Reply
 from ._server import FakeServer
 from ._transport import FakeTransport
 
 __all__ = [
+    "FakeAuth",
     "FakeServer",
     "FakeTradovate",
     "FakeTransport",

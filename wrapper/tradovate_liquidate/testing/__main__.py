@@ -11,6 +11,7 @@ import sys
 import threading
 from types import FrameType
 
+from ._auth import FakeAuth
 from ._book import add_demo_book
 from ._fake import FakeTradovate
 from ._faults import Fault
@@ -35,6 +36,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--port", type=int, default=0, help="port (default: any free one)")
     parser.add_argument("--token", action="append", default=[], help="an access token to accept")
+    parser.add_argument(
+        "--user",
+        action="append",
+        default=[],
+        metavar="NAME:PASSWORD",
+        help="a user who may sign in (default: demo:demo); the fake's own, never a real one",
+    )
+    parser.add_argument(
+        "--token-lifetime", type=float, default=90 * 60.0, help="seconds a signed-in token lives"
+    )
+    parser.add_argument(
+        "--displaced-status",
+        type=int,
+        choices=(408, 429, 500),
+        default=408,
+        help="what the token of a session closed by a third sign-in gets",
+    )
     parser.add_argument("--empty", action="store_true", help="start with no accounts or positions")
     parser.add_argument(
         "--open-book", action="store_true", help="every account active, every position one lot"
@@ -50,14 +68,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
 
     limit = (
         RateLimit(args.budget, penalty_seconds=args.penalty_seconds)
         if args.budget is not None
         else None
     )
-    fake = FakeTradovate(rate_limit=limit, latency=args.latency, open_book=args.open_book)
+    auth = FakeAuth(token_lifetime=args.token_lifetime, displaced_status=args.displaced_status)
+    fake = FakeTradovate(
+        rate_limit=limit, latency=args.latency, open_book=args.open_book, auth=auth
+    )
+    for user in args.user or ["demo:demo"]:
+        name, _, password = user.partition(":")
+        if not name or not password:
+            parser.error(f"--user {name}:...: expected NAME:PASSWORD")
+        auth.add_user(name, password)
+    if not args.user:
+        print("user: demo, password: demo", file=sys.stderr)
     for token in args.token:
         fake.accept_token(token)
     if args.lock_out:

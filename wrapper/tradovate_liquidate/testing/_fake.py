@@ -18,8 +18,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._auth import AUTH_PATHS, FakeAuth, kept_body
 from ._faults import Fault, FaultKind
 from ._limits import Limiter, RateLimit
+from ._replies import Reply, _json, _text, disturb
 from ._validate import BodyError, parse_body
 
 if TYPE_CHECKING:
@@ -30,18 +32,6 @@ PATH = "/v1/order/liquidateposition"
 DEFAULT_TOKEN_LIFETIME = 90 * 60.0
 AccountStatus = Literal["active", "closed", "locked"]
 _ACCOUNT_STATUSES = ("active", "closed", "locked")
-_HTML_ERROR = "<html><body><h1>Error {status}</h1>Origin is unreachable</body></html>"
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the fake answers: the transport or server turns it into bytes on the wire."""
-
-    status: int
-    body: bytes = b""
-    content_type: str | None = None
-    delay: float = 0.0
-    drop: bool = False  # close the connection without answering
 
 
 @dataclass(frozen=True)
@@ -83,14 +73,6 @@ class _WorkingOrder:
     qty: int
 
 
-def _text(status: int, text: str, content_type: str = "text/plain; charset=utf-8") -> Reply:
-    return Reply(status, text.encode(), content_type)
-
-
-def _json(payload: Mapping[str, Any], status: int = 200) -> Reply:
-    return Reply(status, json.dumps(payload).encode(), "application/json")
-
-
 class FakeTradovate:
     """An in-memory Tradovate for tests: accounts, positions, orders, tokens, limits, faults.
 
@@ -110,6 +92,7 @@ class FakeTradovate:
         latency: float = 0.0,
         open_book: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        auth: FakeAuth | None = None,
     ) -> None:
         """`open_book`: every account is active, every contract open, and every position not
         set explicitly holds one lot until liquidated. Generated requests (schemathesis,
@@ -119,6 +102,7 @@ class FakeTradovate:
         self._clock = clock
         self._lock = threading.Lock()
         self._tokens: dict[str, float] = {}
+        self.auth = (auth or FakeAuth()).bind(self._tokens, clock)
         self._accounts: dict[int, AccountStatus] = {}
         self._contracts: dict[int, bool] = {}
         self._positions: dict[tuple[int, int], int] = {}
@@ -280,9 +264,10 @@ class FakeTradovate:
         with self._lock:
             faults = self._faults_for_next_request()
             reply, answer = self._answer(method, path, authorization, body, faults)
-            received = ReceivedRequest(method, path, body, reply.status, answer, user_agent)
+            kept = kept_body(path, body)  # never a password
+            received = ReceivedRequest(method, path, kept, reply.status, answer, user_agent)
             self.requests.append(received)
-        return self._disturb(reply, faults)
+        return disturb(reply, faults, self.latency)
 
     # -- the answer ----------------------------------------------------------------------
 
@@ -299,6 +284,8 @@ class FakeTradovate:
         faults: list[Fault],
     ) -> tuple[Reply, str]:
         now = self._clock()
+        if path.rstrip("/") in AUTH_PATHS:
+            return self.auth.answer(method, path.rstrip("/"), authorization, body, self._limiter)
         if path.rstrip("/") != PATH:
             return _text(404, "Not found"), "not_found"
         if method != "POST":
@@ -306,6 +293,8 @@ class FakeTradovate:
             return reply, "method_not_allowed"
         if self._limiter.locked(now):
             return Reply(429), "lockout"
+        if (closed := self.auth.closed(authorization)) is not None:
+            return closed  # a newer sign-in of the user closed this token's session
         if not self._authorised(authorization, now):
             return _text(401, "Access is denied"), "unauthorized"
         try:
@@ -369,27 +358,6 @@ class FakeTradovate:
             )
         )  # fmt: skip
         return {"failureReason": "Success", "orderId": order_id}
-
-    def _disturb(self, reply: Reply, faults: list[Fault]) -> Reply:
-        """Apply the faults that act on an answer already decided (and an order already sent)."""
-        delay, drop = self.latency, False
-        status, body, content_type = reply.status, reply.body, reply.content_type
-        for fault in faults:
-            kind = fault.kind
-            if kind is FaultKind.DELAY:
-                delay += fault.seconds
-            elif kind is FaultKind.DROP_AFTER_READ:
-                drop = True
-            elif kind is FaultKind.SERVER_ERROR:
-                status, body, content_type = fault.status, b"Internal Server Error", "text/plain"
-            elif kind is FaultKind.HTML_ERROR:
-                status, content_type = fault.status, "text/html; charset=utf-8"
-                body = _HTML_ERROR.format(status=fault.status).encode()
-            elif kind is FaultKind.MALFORMED_JSON and status == 200:
-                body = body[: max(1, len(body) // 2)]
-            elif kind in (FaultKind.UNKNOWN_REASON, FaultKind.EXTRA_FIELDS) and status == 200:
-                body = fault.rewrite(body)
-        return Reply(status, body, content_type, delay, drop)
 
 
 def _failure(reason: str, text: str) -> dict[str, Any]:

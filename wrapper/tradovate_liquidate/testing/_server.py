@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ._auth import AUTH_PATHS
+
 if TYPE_CHECKING:
     from ._fake import FakeTradovate
 
@@ -64,7 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.content_type:
             self.send_header("Content-Type", reply.content_type)
         if reply.status == 405:
-            self.send_header("Allow", "POST")
+            self.send_header("Allow", AUTH_PATHS.get(path.rstrip("/"), "POST"))
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         if self.command != "HEAD":

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
-    from ._fake import FakeTradovate, Reply
+    from ._fake import FakeTradovate
+    from ._replies import Reply
 
 
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):

@@ -1,0 +1,229 @@
+"""Signing in and renewing as generators of steps (see _steps.py): the rules, no I/O.
+
+`with_session` wraps any call's steps: it gets a token from the TokenManager first (its
+sign-in or renewal, or a wait on another caller's), stamps it on every request, and
+handles what the server says about it:
+
+- a 401: the token was refused, so one sign-in (or a wait on one) and one resend (a 401
+  was not processed); a second 401 raises AuthenticationError, never a loop;
+- a 408: the session was closed (a newer sign-in of the same user): one sign-in for the
+  calls to come, then AuthenticationError. The request is NOT resent: by HTTP a 408 was
+  not processed, but a liquidation is only sent again after its outcome was checked.
+
+A renewal that fails because the token is refused (401, 408, errorText) is followed by
+one sign-in; one that fails for a passing reason (no connection, 5xx) keeps the token
+while it is valid and is tried again later. Sign-in failures: errorText (wrong password,
+locked user) -> AuthenticationError, no retry; a time penalty -> wait `p-time` and resend
+with the ticket, within max_penalty_wait; a captcha or a 429 -> RateLimitError.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from ._answers import redact
+from ._config import check_token
+from ._credentials import Credentials, sign_in_body
+from ._exceptions import (
+    AuthenticationError,
+    ConnectionFailedError,
+    OutcomeUnknownError,
+    RateLimitError,
+    TradovateError,
+)
+from ._policy import Policy, exchange
+from ._reading import LIQUIDATION_ANSWER_LIMIT as SESSION_ANSWER_LIMIT
+from ._session import Grant, Lead, Ready, TokenManager
+from ._steps import Await, Outcome, RefreshToken, Request, Send, Steps, T
+
+logger = logging.getLogger("tradovate_liquidate")
+
+#: Used only when an answer has a token but no readable expirationTime: the shortest
+#: lifetime the vendor has published (older pages say 80 minutes, newer ones 90).
+FALLBACK_LIFETIME = 80 * 60.0
+
+
+def with_session(
+    manager: TokenManager, policy: Policy, inner: Steps[T], context: dict[str, Any]
+) -> Steps[T]:
+    """`inner`'s steps, each request carrying the session's token (see the module doc)."""
+    ready = yield from _token(manager, policy, context)
+    outcome: Outcome | None = None
+    while True:
+        try:
+            step = inner.send(outcome)
+        except StopIteration as done:
+            result: T = done.value
+            return result
+        except AuthenticationError as exc:
+            if exc.status_code != 408:
+                raise
+            yield from _replace_closed_session(manager, policy, context, ready.generation)
+            raise AuthenticationError(
+                f"{exc.message}. A new session was signed in for the calls to come, but this "
+                "request was not sent again: check the position before liquidating again",
+                response=exc.response,
+                **context,
+            ) from None
+        outcome = None
+        if isinstance(step, RefreshToken):
+            ready = yield from _token(manager, policy, context, refused=ready.generation)
+        else:
+            if isinstance(step, Send):
+                step = Send(step.request._replace(token=ready.token))
+            outcome = yield step
+
+
+def refresh_steps(manager: TokenManager, policy: Policy, *, force_renew: bool) -> Steps[None]:
+    """Sign in or renew when due (warm_up renews a valid token even when not due)."""
+    yield from session_token(manager, policy, force_renew=force_renew)
+
+
+def session_token(
+    manager: TokenManager,
+    policy: Policy,
+    refused: int | None = None,
+    force_renew: bool = False,
+) -> Steps[Ready]:
+    """A valid token: held, obtained by this caller, or by the flight it waited for."""
+    policy = policy._replace(token_refreshable=False)
+    while True:
+        claim = manager.claim(refused, force_renew)
+        if isinstance(claim, Ready):
+            return claim
+        if isinstance(claim, Lead):
+            return (yield from _carry_out(manager, policy, claim))
+        yield Await(claim.flight)
+        if claim.flight.error is not None:
+            raise copy.copy(claim.flight.error)
+        force_renew = False  # another caller just renewed or signed in
+
+
+def _token(
+    manager: TokenManager, policy: Policy, context: dict[str, Any], refused: int | None = None
+) -> Steps[Ready]:
+    try:
+        return (yield from session_token(manager, policy, refused))
+    except TradovateError as exc:
+        error = copy.copy(exc)
+        error.account_id = context.get("account_id")
+        error.contract_id = context.get("contract_id")
+        raise error from None
+
+
+def _replace_closed_session(
+    manager: TokenManager, policy: Policy, context: dict[str, Any], generation: int
+) -> Steps[None]:
+    try:
+        yield from _token(manager, policy, context, refused=generation)
+    except TradovateError as again:
+        logger.warning("after a 408, signing in again failed (%s)", type(again).__name__)
+
+
+def _carry_out(manager: TokenManager, policy: Policy, lead: Lead) -> Steps[Ready]:
+    flight = lead.flight
+    try:
+        if lead.token is None:
+            grant = yield from sign_in_steps(policy, manager.credentials, manager.clock)
+        else:
+            try:
+                grant = yield from renew_steps(policy, lead.token, manager.clock)
+            except (ConnectionFailedError, OutcomeUnknownError) as exc:
+                ready = manager.postpone(flight)
+                if ready is not None:
+                    reason = exc.status_code or type(exc).__name__
+                    logger.warning("renewal failed (%s); the token is still valid", reason)
+                    return ready
+                manager.count_sign_in()
+                grant = yield from sign_in_steps(policy, manager.credentials, manager.clock)
+            except AuthenticationError:
+                manager.count_sign_in()
+                grant = yield from sign_in_steps(policy, manager.credentials, manager.clock)
+    except TradovateError as exc:
+        # Refused by the server (errorText answers 200; a 429, a captcha): held for a while.
+        refused = isinstance(exc, RateLimitError) or exc.status_code == 200
+        manager.fail(flight, exc, hold=refused)
+        raise
+    except BaseException:  # a cancelled task or an interrupted thread: release the waiters
+        manager.fail(flight, None, hold=False)
+        raise
+    return Ready(grant.token, manager.succeed(flight, grant))
+
+
+def sign_in_steps(policy: Policy, credentials: Credentials, clock: Any) -> Steps[Grant]:
+    """POST /auth/accesstokenrequest, resent only after a time penalty (with its ticket)."""
+    from tradovate_api.api.auth import ACCESS_TOKEN_REQUEST as SIGN_IN
+
+    def build(ticket: str | None) -> Request:
+        body = sign_in_body(credentials, ticket)
+        return Request(SIGN_IN.method, SIGN_IN.path, None, body, SESSION_ANSWER_LIMIT, bearer=False)
+
+    try:
+        response, answer = yield from exchange(policy, build, {})
+    except (RateLimitError, ConnectionFailedError):
+        raise
+    except TradovateError as exc:
+        # Nothing but the sign-in was sent: say so, rather than "the position may have...".
+        reason = exc.message.split(":", 1)[0]
+        raise AuthenticationError(
+            f"signing in failed ({reason}); nothing else was sent", response=exc.response
+        ) from None
+    return grant_of(answer, response, "signing in", clock)
+
+
+def renew_steps(policy: Policy, token: str, clock: Any) -> Steps[Grant]:
+    """GET /auth/renewaccesstoken with the held token; it extends the same session."""
+    from tradovate_api.api.auth import RENEW_ACCESS_TOKEN as RENEW
+
+    request = Request(RENEW.method, RENEW.path, None, None, SESSION_ANSWER_LIMIT, token=token)
+    response, answer = yield from exchange(policy, lambda ticket: request, {})
+    return grant_of(answer, response, "renewing the token", clock, keep=token)
+
+
+def grant_of(
+    answer: Any, response: httpx.Response, what: str, clock: Any, keep: str | None = None
+) -> Grant:
+    """What an AccessTokenResponse means: a token and its end, or AuthenticationError.
+
+    The answer's body is kept on the error only when it holds no token (an errorText).
+    """
+    from tradovate_api.models import AccessTokenResponse
+
+    if not isinstance(answer, dict):
+        raise AuthenticationError(
+            f"{what}: the answer is not a JSON object", response=redact(response)
+        )
+    parsed = AccessTokenResponse.from_dict(answer)
+    text = parsed.error_text
+    if isinstance(text, str) and text:
+        raise AuthenticationError(f"{what} was refused: {text}", response=redact(response))
+    token = parsed.access_token if isinstance(parsed.access_token, str) else keep
+    if token is None:
+        raise AuthenticationError(f"{what}: the answer holds no accessToken")
+    try:
+        check_token(token)
+    except (TypeError, ValueError):
+        raise AuthenticationError(f"{what}: the accessToken is not a usable token") from None
+    expires_at = parse_time(parsed.expiration_time)
+    if expires_at is None:
+        logger.warning("%s: no readable expirationTime; assuming %.0f s", what, FALLBACK_LIFETIME)
+        expires_at = clock() + FALLBACK_LIFETIME
+    return Grant(token, expires_at)
+
+
+def parse_time(value: object) -> float | None:
+    """An ISO 8601 time as Unix time (UTC when it names no zone), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()

@@ -1,0 +1,53 @@
+"""What the fake answers, and the faults that change an answer already decided."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._faults import Fault, FaultKind
+
+_HTML_ERROR = "<html><body><h1>Error {status}</h1>Origin is unreachable</body></html>"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the fake answers: the transport or server turns it into bytes on the wire."""
+
+    status: int
+    body: bytes = b""
+    content_type: str | None = None
+    delay: float = 0.0
+    drop: bool = False  # close the connection without answering
+
+
+def _text(status: int, text: str, content_type: str = "text/plain; charset=utf-8") -> Reply:
+    return Reply(status, text.encode(), content_type)
+
+
+def _json(payload: Mapping[str, Any], status: int = 200) -> Reply:
+    return Reply(status, json.dumps(payload).encode(), "application/json")
+
+
+def disturb(reply: Reply, faults: list[Fault], latency: float) -> Reply:
+    """Apply the faults that act on an answer already decided (and an order already sent)."""
+    delay, drop = latency, False
+    status, body, content_type = reply.status, reply.body, reply.content_type
+    for fault in faults:
+        kind = fault.kind
+        if kind is FaultKind.DELAY:
+            delay += fault.seconds
+        elif kind is FaultKind.DROP_AFTER_READ:
+            drop = True
+        elif kind is FaultKind.SERVER_ERROR:
+            status, body, content_type = fault.status, b"Internal Server Error", "text/plain"
+        elif kind is FaultKind.HTML_ERROR:
+            status, content_type = fault.status, "text/html; charset=utf-8"
+            body = _HTML_ERROR.format(status=fault.status).encode()
+        elif kind is FaultKind.MALFORMED_JSON and status == 200:
+            body = body[: max(1, len(body) // 2)]
+        elif kind in (FaultKind.UNKNOWN_REASON, FaultKind.EXTRA_FIELDS) and status == 200:
+            body = fault.rewrite(body)
+    return Reply(status, body, content_type, delay, drop)
