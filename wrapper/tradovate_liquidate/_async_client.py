@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 
-from ._async_pool import AsyncPooledTransport
 from ._base import ClientBase, bad_token_source, check_injected_http, log_wait
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
@@ -26,6 +25,7 @@ from ._config import (
 from ._exceptions import TradovateError
 from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
 from ._result import LiquidationResult
+from ._transports import async_http, check_backend
 
 
 class AsyncLiquidationClient(ClientBase):
@@ -51,6 +51,9 @@ class AsyncLiquidationClient(ClientBase):
         verify: bool | str | ssl.SSLContext = True,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
+        trust_env: bool = True,
+        proxy: httpx.Proxy | str | None = None,
+        http_backend: str = "httpx",
     ) -> None:
         super().__init__(
             token,
@@ -62,12 +65,16 @@ class AsyncLiquidationClient(ClientBase):
             max_penalty_wait=max_penalty_wait,
         )
         check_injected_http(http_client, transport, httpx.AsyncClient)
+        backend = check_backend(http_backend, transport is not None or http_client is not None)
         self._owns_http = http_client is None
-        if http_client is None and transport is None:
-            transport = AsyncPooledTransport(
-                verify=verify
-            )  # see _pool.py: many calls at once stay fast
-        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
+        self._http = http_client or async_http(
+            transport,
+            verify=verify,
+            trust_env=trust_env,
+            proxy=proxy,
+            timeout=self.timeout,
+            http_backend=backend,
+        )
 
     async def liquidate_position(
         self,

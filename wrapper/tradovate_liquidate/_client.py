@@ -22,8 +22,8 @@ from ._config import (
 )
 from ._exceptions import TradovateError
 from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
-from ._pool import PooledTransport
 from ._result import LiquidationResult
+from ._transports import sync_http
 
 
 class LiquidationClient(ClientBase):
@@ -60,6 +60,8 @@ class LiquidationClient(ClientBase):
         verify: bool | str | ssl.SSLContext = True,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
+        trust_env: bool = True,
+        proxy: httpx.Proxy | str | None = None,
     ) -> None:
         super().__init__(
             token,
@@ -72,9 +74,9 @@ class LiquidationClient(ClientBase):
         )
         check_injected_http(http_client, transport, httpx.Client)
         self._owns_http = http_client is None
-        if http_client is None and transport is None:
-            transport = PooledTransport(verify=verify)  # see _pool.py: many calls at once stay fast
-        self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
+        self._http = http_client or sync_http(
+            transport, verify=verify, trust_env=trust_env, proxy=proxy, timeout=self.timeout
+        )
 
     def liquidate_position(
         self,

@@ -1,0 +1,84 @@
+"""Which connection layer a client gets: the pools, httpx's own transports, or aiohttp.
+
+- No proxy configured: this package's pools (_pool.py, _async_pool.py), built on h11.
+- A proxy configured (`proxy=`, or HTTP(S)_PROXY / ALL_PROXY when trust_env is true):
+  httpx's own transports, so proxies, NO_PROXY and trust_env behave as httpx documents.
+- `http_backend="aiohttp"` (async only, the extra `tradovate-liquidate[aiohttp]`).
+
+TLS settings are built here, when the client is built: a bad CA path fails at once.
+"""
+
+from __future__ import annotations
+
+import ssl
+import urllib.request
+from typing import Any
+
+import httpx
+
+from ._http11 import ssl_context
+
+HTTP_BACKENDS = ("httpx", "aiohttp")
+Verify = bool | str | ssl.SSLContext
+
+
+def proxy_configured(proxy: object, trust_env: bool) -> bool:
+    """True when httpx would send requests through a proxy (httpx reads the same variables)."""
+    if proxy is not None:
+        return True
+    if not trust_env:
+        return False
+    found = urllib.request.getproxies()
+    return any(found.get(scheme) for scheme in ("http", "https", "all"))
+
+
+def check_backend(http_backend: object, injected: bool) -> str:
+    if http_backend not in HTTP_BACKENDS:
+        raise ValueError(f"http_backend: must be 'httpx' or 'aiohttp', not {http_backend!r}")
+    if injected and http_backend != "httpx":
+        raise ValueError("http_backend: give it or transport/http_client, not both")
+    return str(http_backend)
+
+
+def sync_http(
+    transport: httpx.BaseTransport | None,
+    *,
+    verify: Verify,
+    trust_env: bool,
+    proxy: Any,
+    timeout: httpx.Timeout,
+) -> httpx.Client:
+    if transport is not None:
+        return httpx.Client(transport=transport, timeout=timeout, trust_env=trust_env)
+    context = ssl_context(verify, trust_env)
+    if proxy_configured(proxy, trust_env):
+        return httpx.Client(proxy=proxy, verify=context, trust_env=trust_env, timeout=timeout)
+    from ._pool import PooledTransport
+
+    pooled = PooledTransport(context, trust_env=trust_env)
+    return httpx.Client(transport=pooled, timeout=timeout, trust_env=trust_env)
+
+
+def async_http(
+    transport: httpx.AsyncBaseTransport | None,
+    *,
+    verify: Verify,
+    trust_env: bool,
+    proxy: Any,
+    timeout: httpx.Timeout,
+    http_backend: str,
+) -> httpx.AsyncClient:
+    if transport is not None:
+        return httpx.AsyncClient(transport=transport, timeout=timeout, trust_env=trust_env)
+    context = ssl_context(verify, trust_env)
+    if proxy_configured(proxy, trust_env):
+        return httpx.AsyncClient(proxy=proxy, verify=context, trust_env=trust_env, timeout=timeout)
+    if http_backend == "aiohttp":
+        from ._aiohttp import AiohttpTransport
+
+        chosen: httpx.AsyncBaseTransport = AiohttpTransport(context)
+    else:
+        from ._async_pool import AsyncPooledTransport
+
+        chosen = AsyncPooledTransport(context, trust_env=trust_env)
+    return httpx.AsyncClient(transport=chosen, timeout=timeout, trust_env=trust_env)
