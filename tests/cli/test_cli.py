@@ -351,3 +351,13 @@ def test_an_uppercase_live_url_is_refused_by_the_command_without_a_terminal() ->
     )
     assert done.returncode == EXIT_USAGE
     assert "refusing to liquidate on LIVE without --yes" in done.stderr
+
+
+def test_a_csv_saved_with_a_byte_order_mark_is_read(
+    fake: FakeTradovate, server: FakeServer, tmp_path: Path
+) -> None:
+    csv = tmp_path / "positions.csv"
+    csv.write_bytes(b"\xef\xbb\xbfaccount_id,contract_id\r\n100001,3570918\r\n")
+    done = cli("--from-csv", str(csv), "--base-url", server.base_url, "--json")
+    assert done.returncode == EXIT_OK, done.stderr
+    assert [row["account_id"] for row in json.loads(done.stdout)] == [100001]

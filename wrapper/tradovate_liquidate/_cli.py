@@ -125,7 +125,9 @@ def _targets(args: argparse.Namespace) -> list[tuple[int, int] | tuple[int, int,
 
 def _read_csv(path: Path) -> list[tuple[int, int] | tuple[int, int, str | None]]:
     try:
-        with path.open(newline="", encoding="utf-8") as file:
+        # utf-8-sig: spreadsheet programs save "CSV UTF-8" with a byte-order mark, which
+        # would otherwise become part of the first column's name.
+        with path.open(newline="", encoding="utf-8-sig") as file:
             reader = csv.DictReader(file)
             missing = {"account_id", "contract_id"} - set(reader.fieldnames or ())
             if missing:
