@@ -32,16 +32,26 @@ def check_targets(targets: Iterable[Any]) -> list[LiquidationTarget]:
 
     A target is an (account_id, contract_id) or (account_id, contract_id, custom_tag)
     tuple, or any object with account_id and contract_id attributes (and optionally
-    custom_tag), such as LiquidationTarget.
+    custom_tag), such as LiquidationTarget. A position (account_id, contract_id) may be
+    listed once: a duplicate raises ValueError naming both indexes.
     """
     if isinstance(targets, str | bytes) or not isinstance(targets, Iterable):
         raise TypeError(f"targets: expected an iterable of targets, not {type(targets).__name__}")
     checked = []
+    first_at: dict[tuple[int, int], int] = {}
     for index, target in enumerate(targets):
         try:
             checked.append(_check_target(target))
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"targets[{index}]: {exc}") from None
+        position = (checked[-1].account_id, checked[-1].contract_id)
+        earlier = first_at.setdefault(position, index)
+        if earlier != index:
+            # A second closing order for a position already being flattened could flip it.
+            raise ValueError(
+                f"targets[{index}]: the same position as targets[{earlier}] (account_id "
+                f"{position[0]}, contract_id {position[1]}); each position may be listed once"
+            )
     return checked
 
 
