@@ -51,6 +51,7 @@ class _Connection(asyncio.Protocol):
         self._waiter: asyncio.Future[bool] | None = None
         self._closed = False
         self._writable = True
+        self.lost = asyncio.get_running_loop().create_future()  # done once the socket is closed
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -69,6 +70,8 @@ class _Connection(asyncio.Protocol):
     def connection_lost(self, exc: BaseException | None) -> None:
         self._closed = True
         self._wake(True)
+        if not self.lost.done():
+            self.lost.set_result(None)
 
     def pause_writing(self) -> None:
         self._writable = False
@@ -134,9 +137,10 @@ class _Connection(asyncio.Protocol):
             await self._wait(read_timeout, httpx.ReadTimeout)
 
     def close(self) -> None:
+        """Drop the connection now: no TLS close_notify exchange, which can take seconds."""
         self._closed = True
         if self._transport is not None:
-            self._transport.close()
+            self._transport.abort()
 
 
 class AsyncPooledTransport(httpx.AsyncBaseTransport):
@@ -272,7 +276,12 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
         connections, self._all, self._idle = self._all, set(), {}
         for connection in connections:
             connection.close()
-        await asyncio.sleep(0)  # let the loop run the transports' close callbacks
+        # The loop closes the sockets in callbacks: wait for them, so that a loop ending
+        # right after this does not leave a socket to the garbage collector.
+        await asyncio.sleep(0)
+        lost = [connection.lost for connection in connections if not connection.lost.done()]
+        if lost:
+            await asyncio.wait(lost, timeout=1.0)
 
 
 def _expire(waiter: asyncio.Future[Any]) -> None:
