@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from ._base import ClientBase, bad_token_source, check_injected_http, log_wait
-from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
+from ._batch import DEFAULT_CONCURRENCY, ProgressCallback, run_tasks
 from ._batch import Outcome as BatchOutcome
 from ._config import (
     DEFAULT_CONNECT_BACKOFF,
@@ -22,7 +22,6 @@ from ._config import (
     DEFAULT_TIMEOUT,
     check_token,
 )
-from ._exceptions import TradovateError
 from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
 from ._result import LiquidationResult
 from ._transports import async_http, check_backend
@@ -131,18 +130,7 @@ class AsyncLiquidationClient(ClientBase):
         batch = self._batch(
             targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout
         )
-        pending = iter(range(len(batch.targets)))  # shared by the workers; next() never awaits
-
-        async def worker() -> None:
-            for index in pending:
-                outcome: BatchOutcome
-                try:
-                    outcome = await self.liquidate_position(**batch.call_arguments(index))
-                except TradovateError as exc:
-                    outcome = exc
-                batch.record(index, outcome)
-
-        await asyncio.gather(*(worker() for _ in range(batch.workers)))
+        await run_tasks(batch, lambda arguments: self.liquidate_position(**arguments))
         return batch.outcomes()
 
     async def _send(

@@ -1,9 +1,10 @@
-"""liquidate_many's pieces shared by both clients: targets and their checks."""
+"""liquidate_many's pieces shared by both clients: targets, their checks, the run loops."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,3 +137,86 @@ class Batch:
 
     def outcomes(self) -> list[Outcome]:
         return [outcome for outcome in self._outcomes if outcome is not None]
+
+
+Call = Callable[[dict[str, Any]], LiquidationResult]
+AsyncCall = Callable[[dict[str, Any]], Awaitable[LiquidationResult]]
+
+
+class _Run:
+    """Hands out target indexes until the batch ends or a call raises outside the tree.
+
+    Both runners end the same way on such an exception (a bug, a transport raising
+    RuntimeError): nothing new is started, the calls in flight finish and are recorded,
+    and the first such exception is raised once they have.
+    """
+
+    def __init__(self, batch: Batch) -> None:
+        self.batch = batch
+        self._pending = iter(range(len(batch.targets)))
+        self._lock = threading.Lock()
+        self.failure: BaseException | None = None
+
+    def next_index(self) -> int | None:
+        with self._lock:
+            if self.failure is not None:
+                return None
+            return next(self._pending, None)
+
+    def failed(self, exc: BaseException) -> None:
+        with self._lock:
+            if self.failure is None:
+                self.failure = exc
+
+    def finish(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+
+def run_threads(batch: Batch, call: Call) -> None:
+    """Run every target's call on `batch.workers` threads, recording each outcome."""
+    run = _Run(batch)
+
+    def worker() -> None:
+        while (index := run.next_index()) is not None:
+            outcome: Outcome
+            try:
+                outcome = call(batch.call_arguments(index))
+            except TradovateError as exc:
+                outcome = exc
+            except BaseException as exc:
+                run.failed(exc)
+                return
+            batch.record(index, outcome)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(batch.workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.finish()
+
+
+async def run_tasks(batch: Batch, call: AsyncCall) -> None:
+    """Run every target's call as `batch.workers` asyncio tasks, recording each outcome.
+
+    Cancelling the caller cancels the workers too: none keeps sending after this returns.
+    """
+    import asyncio  # here: a sync caller never needs asyncio
+
+    run = _Run(batch)
+
+    async def worker() -> None:
+        while (index := run.next_index()) is not None:
+            outcome: Outcome
+            try:
+                outcome = await call(batch.call_arguments(index))
+            except TradovateError as exc:
+                outcome = exc
+            except Exception as exc:
+                run.failed(exc)
+                return
+            batch.record(index, outcome)
+
+    await asyncio.gather(*(worker() for _ in range(batch.workers)))
+    run.finish()

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from ._base import ClientBase, bad_token_source, check_injected_http, log_wait
-from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
+from ._batch import DEFAULT_CONCURRENCY, ProgressCallback, run_threads
 from ._batch import Outcome as BatchOutcome
 from ._config import (
     DEFAULT_CONNECT_BACKOFF,
@@ -20,7 +20,6 @@ from ._config import (
     DEFAULT_TIMEOUT,
     check_token,
 )
-from ._exceptions import TradovateError
 from ._policy import Outcome, Penalty, RefreshToken, Send, Sleep, liquidation_steps
 from ._result import LiquidationResult
 from ._transports import sync_http
@@ -154,20 +153,7 @@ class LiquidationClient(ClientBase):
         batch = self._batch(
             targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout
         )
-
-        def liquidate(index: int) -> None:
-            outcome: BatchOutcome
-            try:
-                outcome = self.liquidate_position(**batch.call_arguments(index))
-            except TradovateError as exc:
-                outcome = exc
-            batch.record(index, outcome)
-
-        from concurrent.futures import ThreadPoolExecutor  # here: a single call never needs it
-
-        with ThreadPoolExecutor(max_workers=batch.workers) as pool:
-            for _ in pool.map(liquidate, range(len(batch.targets))):
-                pass
+        run_threads(batch, lambda arguments: self.liquidate_position(**arguments))
         return batch.outcomes()
 
     def _send(
