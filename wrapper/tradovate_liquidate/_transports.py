@@ -10,16 +10,16 @@ TLS settings are built here, when the client is built: a bad CA path fails at on
 
 from __future__ import annotations
 
-import ssl
-import urllib.request
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._http11 import ssl_context
+if TYPE_CHECKING:
+    import ssl
 
+# Everything else is imported when a client is built: h11, urllib.request and the pools
+# would cost every `import tradovate_liquidate` several milliseconds.
 HTTP_BACKENDS = ("httpx", "aiohttp")
-Verify = bool | str | ssl.SSLContext
 
 
 def proxy_configured(proxy: object, trust_env: bool) -> bool:
@@ -28,6 +28,8 @@ def proxy_configured(proxy: object, trust_env: bool) -> bool:
         return True
     if not trust_env:
         return False
+    import urllib.request
+
     found = urllib.request.getproxies()
     return any(found.get(scheme) for scheme in ("http", "https", "all"))
 
@@ -43,13 +45,15 @@ def check_backend(http_backend: object, injected: bool) -> str:
 def sync_http(
     transport: httpx.BaseTransport | None,
     *,
-    verify: Verify,
+    verify: bool | str | ssl.SSLContext,
     trust_env: bool,
     proxy: Any,
     timeout: httpx.Timeout,
 ) -> httpx.Client:
     if transport is not None:
         return httpx.Client(transport=transport, timeout=timeout, trust_env=trust_env)
+    from ._http11 import ssl_context
+
     context = ssl_context(verify, trust_env)
     if proxy_configured(proxy, trust_env):
         return httpx.Client(proxy=proxy, verify=context, trust_env=trust_env, timeout=timeout)
@@ -62,7 +66,7 @@ def sync_http(
 def async_http(
     transport: httpx.AsyncBaseTransport | None,
     *,
-    verify: Verify,
+    verify: bool | str | ssl.SSLContext,
     trust_env: bool,
     proxy: Any,
     timeout: httpx.Timeout,
@@ -70,6 +74,8 @@ def async_http(
 ) -> httpx.AsyncClient:
     if transport is not None:
         return httpx.AsyncClient(transport=transport, timeout=timeout, trust_env=trust_env)
+    from ._http11 import ssl_context
+
     context = ssl_context(verify, trust_env)
     if proxy_configured(proxy, trust_env):
         return httpx.AsyncClient(proxy=proxy, verify=context, trust_env=trust_env, timeout=timeout)
