@@ -20,6 +20,7 @@ _ONE = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 
 class PreviousPool(httpx.BaseTransport):
     def __init__(self, max_connections: int = 100) -> None:
+        self._context = httpx.create_ssl_context()  # shared, as the previous pools did
         self._free: deque[httpx.HTTPTransport] = deque()
         self._all: list[httpx.HTTPTransport] = []
         self._slots = threading.BoundedSemaphore(max_connections)
@@ -29,7 +30,7 @@ class PreviousPool(httpx.BaseTransport):
         try:
             shard = self._free.pop()
         except IndexError:
-            shard = httpx.HTTPTransport(limits=_ONE)
+            shard = httpx.HTTPTransport(limits=_ONE, verify=self._context)
             self._all.append(shard)
         try:
             response = shard.handle_request(request)
@@ -64,6 +65,7 @@ class _Releasing(httpx.SyncByteStream):
 
 class PreviousAsyncPool(httpx.AsyncBaseTransport):
     def __init__(self, max_connections: int = 100) -> None:
+        self._context = httpx.create_ssl_context()
         self._free: list[httpx.AsyncHTTPTransport] = []
         self._all: list[httpx.AsyncHTTPTransport] = []
         self._max = max_connections
@@ -81,7 +83,7 @@ class PreviousAsyncPool(httpx.AsyncBaseTransport):
         if self._free:
             shard = self._free.pop()
         else:
-            shard = httpx.AsyncHTTPTransport(limits=_ONE)
+            shard = httpx.AsyncHTTPTransport(limits=_ONE, verify=self._context)
             self._all.append(shard)
         try:
             response = await shard.handle_async_request(request)
