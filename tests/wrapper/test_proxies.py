@@ -127,3 +127,32 @@ def test_a_proxy_argument_is_used_whatever_the_environment_says(
     assert harness.liquidate(kwargs, ACCOUNT, CONTRACT).order_id == 424242
     assert len(proxy.targets) == 1
     assert fake.requests == []
+
+
+def test_a_cookie_a_server_sets_is_never_sent_back(harness: Harness) -> None:
+    """The API authenticates by token: the client replays no state a server hands it."""
+    import httpx
+
+    seen: list[str | None] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("cookie"))
+        return httpx.Response(
+            200,
+            json={"failureReason": "Success", "orderId": len(seen)},
+            headers={"set-cookie": "session=tracked; Path=/"},
+        )
+
+    def twice(client: Any) -> Any:
+        if harness.kind == "sync":
+            return [client.liquidate_position(ACCOUNT, CONTRACT) for _ in range(2)]
+
+        async def calls() -> list[Any]:
+            return [await client.liquidate_position(ACCOUNT, CONTRACT) for _ in range(2)]
+
+        return calls()
+
+    transport = httpx.MockTransport(answer)
+    results = harness.run({"token": "t", "transport": transport}, twice)
+    assert [result.order_id for result in results] == [1, 2]
+    assert seen == [None, None]
