@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
 import os
 import pty
@@ -284,3 +286,78 @@ def test_python_dash_m_and_the_console_script_are_the_same_command() -> None:
     )
     assert via_script.returncode == 0
     assert via_script.stdout == cli("--help").stdout
+
+
+LIVE_VARIANTS = [
+    "https://live.tradovateapi.com/v1",
+    "https://LIVE.tradovateapi.com/v1",
+    "https://Live.TradovateAPI.COM/v1/",
+    "https://live.tradovateapi.com:443/v1",
+    "https://live.tradovateapi.com:8443/v1",
+    "https://live.tradovateapi.com./v1",
+    "https://LIVE.tradovateapi.com.:443/v1",
+    "https://eu.live.tradovateapi.com/v1",
+    "https://bücher.live.tradovateapi.com/v1",  # IDNA: a Unicode subdomain
+    "https://xn--bcher-kva.live.tradovateapi.com/v1",  # the same, as punycode
+    # full-width letters, which IDNA maps to ASCII
+    "https://" + "".join(chr(ord(c) + 0xFEE0) for c in "live") + ".tradovateapi.com/v1",
+    "https://live。tradovateapi。com/v1",  # an ideographic full stop is a dot for IDNA
+    "https://user@live.tradovateapi.com/v1",
+]
+DEMO_HOSTS = [
+    "https://demo.tradovateapi.com/v1",
+    "https://DEMO.tradovateapi.com./v1",
+    "https://notlive.tradovateapi.com/v1",
+    "https://live.tradovateapi.com.example.org/v1",
+    "http://127.0.0.1:8000/v1",
+]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("base_url", LIVE_VARIANTS)
+def test_every_spelling_of_the_live_host_is_guarded(
+    base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tradovate_liquidate import _cli
+
+    args = argparse.Namespace(env="demo", base_url=base_url, yes=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # no one at a terminal: refused
+    with pytest.raises(_cli.UsageError, match="refusing to liquidate on LIVE"):
+        _cli._confirm_live(args, [(100001, 3570918)])
+    monkeypatch.setattr(sys, "stdin", _Terminal("999\n"))  # at a terminal: asked
+    with pytest.raises(_cli.UsageError, match="not confirmed"):
+        _cli._confirm_live(args, [(100001, 3570918)])
+
+
+@pytest.mark.parametrize("base_url", DEMO_HOSTS)
+def test_other_hosts_are_not_asked_about(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradovate_liquidate import _cli
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    _cli._confirm_live(argparse.Namespace(env="demo", base_url=base_url, yes=False), [(1, 2)])
+
+
+def test_an_uppercase_live_url_is_refused_by_the_command_without_a_terminal() -> None:
+    done = cli(
+        "100001",
+        "3570918",
+        "--base-url",
+        "https://LIVE.tradovateapi.com:443/v1",
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == EXIT_USAGE
+    assert "refusing to liquidate on LIVE without --yes" in done.stderr
+
+
+def test_a_csv_saved_with_a_byte_order_mark_is_read(
+    fake: FakeTradovate, server: FakeServer, tmp_path: Path
+) -> None:
+    csv = tmp_path / "positions.csv"
+    csv.write_bytes(b"\xef\xbb\xbfaccount_id,contract_id\r\n100001,3570918\r\n")
+    done = cli("--from-csv", str(csv), "--base-url", server.base_url, "--json")
+    assert done.returncode == EXIT_OK, done.stderr
+    assert [row["account_id"] for row in json.loads(done.stdout)] == [100001]

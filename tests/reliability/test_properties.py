@@ -143,7 +143,7 @@ def test_liquidate_many_targets(fake: FakeTradovate) -> None:
     def check(targets: list[Any]) -> None:
         runs["n"] += 1
         sent_before = len(fake.requests)
-        first_bad = next((i for i, t in enumerate(targets) if _target_error(t) is not None), None)
+        first_bad = _first_refused(targets)
         with LiquidationClient(token, transport=fake.transport()) as client:
             if first_bad is not None:
                 with pytest.raises((TypeError, ValueError), match=rf"^targets\[{first_bad}\]: "):
@@ -164,6 +164,16 @@ def test_liquidate_many_targets(fake: FakeTradovate) -> None:
 
     check()
     assert runs["n"] >= 300
+
+
+def _first_refused(targets: list[Any]) -> int | None:
+    """The index liquidate_many must name: the first invalid target, or a repeated position."""
+    seen: set[tuple[Any, Any]] = set()
+    for index, target in enumerate(targets):
+        if _target_error(target) is not None or (target[0], target[1]) in seen:
+            return index
+        seen.add((target[0], target[1]))
+    return None
 
 
 def _target_error(target: Any) -> str | None:

@@ -79,6 +79,29 @@ def test_every_target_is_checked_before_anything_is_sent(
     assert book.requests == []
 
 
+@pytest.mark.parametrize(
+    ("targets", "first", "second"),
+    [
+        ([(1, 2), (1, 2)], 0, 1),
+        ([(1, 2), (3, 4), LiquidationTarget(1, 2)], 0, 2),
+        ([(5, 6), LiquidationTarget(1, 2, custom_tag="a"), (1, 2, "b")], 1, 2),
+        ([(1, 2), (2, 1), (1, 3), (3, 1), (2, 1)], 1, 4),
+    ],
+)
+def test_a_position_listed_twice_is_refused_before_anything_is_sent(
+    harness: Harness, book: FakeTradovate, targets: list[Any], first: int, second: int
+) -> None:
+    """A second closing order for the same position could flip it instead of flattening it."""
+    with pytest.raises(
+        ValueError, match=rf"targets\[{second}\]: the same position as targets\[{first}\]"
+    ):
+        harness.run(
+            {"token": book.issue_token(), "transport": book.transport()},
+            lambda client: client.liquidate_many(targets, concurrency=4),
+        )
+    assert book.requests == []
+
+
 def test_an_empty_batch_sends_nothing(harness: Harness, book: FakeTradovate) -> None:
     assert (
         harness.run(

@@ -128,12 +128,14 @@ def _eventually(condition: Any, seconds: float = 2.0) -> bool:
     return bool(condition())
 
 
-def test_one_ssl_context_however_many_threads_open_connections(
+def test_one_ssl_context_built_with_the_client_and_shared_by_its_connections(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Loading the CA bundle costs about 30 ms: a batch's threads must not each do it."""
-    from tradovate_liquidate import _pool
+    """Loading the CA bundle costs about 30 ms: it is done once, when a client is built."""
+    from tradovate_liquidate import _http11
 
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     made: list[int] = []
     real = httpx.create_ssl_context
 
@@ -141,17 +143,96 @@ def test_one_ssl_context_however_many_threads_open_connections(
         made.append(1)
         return real(**kwargs)
 
-    monkeypatch.setattr(_pool.httpx, "create_ssl_context", counting)
-    connections = _pool.Connections(verify=True)
-    start = threading.Barrier(20)
-
-    def open_one() -> None:
-        start.wait()
-        connections.options()
-
-    threads = [threading.Thread(target=open_one) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    monkeypatch.setattr(_http11.httpx, "create_ssl_context", counting)
+    _http11._default_context.cache_clear()
+    first, second = PooledTransport(), AsyncPooledTransport()
     assert made == [1]
+    assert first._ssl is second._ssl
+    first.close()
+    _http11._default_context.cache_clear()  # not to leave the counting one behind
+
+
+URL = "/order/liquidateposition"
+
+
+def _body(account: int) -> dict[str, Any]:
+    return {"accountId": account, "contractId": 1, "admin": False}
+
+
+def test_a_cancelled_waiter_passes_a_freed_connection_on(
+    book: FakeTradovate, server: FakeServer
+) -> None:
+    """Two callers wait for the one connection; the first is cancelled right after it was
+    freed. The second must get it (it used to wait forever while the connection sat free)."""
+    headers = {"Authorization": f"Bearer {book.issue_token()}"}
+
+    async def main() -> int:
+        transport = AsyncPooledTransport(max_connections=1)
+        async with httpx.AsyncClient(
+            transport=transport, base_url=server.base_url, headers=headers
+        ) as http:
+            holder = await http.send(http.build_request("POST", URL, json=_body(1)), stream=True)
+            first = asyncio.create_task(http.post(URL, json=_body(2)))
+            second = asyncio.create_task(http.post(URL, json=_body(3)))
+            await asyncio.sleep(0.2)  # both wait for the connection
+            await holder.aclose()  # frees it: the first waiter is woken ...
+            first.cancel()  # ... and cancelled before it runs
+            answer = await asyncio.wait_for(second, timeout=5)
+            with pytest.raises(asyncio.CancelledError):
+                await first
+            return answer.status_code
+
+    assert asyncio.run(main()) == 200
+    assert [request.body for request in book.requests][
+        -1
+    ] == b'{"accountId":3,"contractId":1,"admin":false}'
+
+
+def test_the_sync_pool_raises_pool_timeout_when_every_connection_is_busy(
+    book: FakeTradovate, server: FakeServer
+) -> None:
+    headers = {"Authorization": f"Bearer {book.issue_token()}"}
+    outcome: list[BaseException | int] = []
+    with httpx.Client(
+        transport=PooledTransport(max_connections=1), base_url=server.base_url, headers=headers
+    ) as http:
+        holder = http.send(http.build_request("POST", URL, json=_body(1)), stream=True)
+
+        def wait_for_a_connection() -> None:
+            try:
+                outcome.append(
+                    http.post(URL, json=_body(2), timeout=httpx.Timeout(5, pool=0.3)).status_code
+                )
+            except BaseException as exc:
+                outcome.append(exc)
+
+        waiter = threading.Thread(target=wait_for_a_connection, daemon=True)
+        waiter.start()
+        waiter.join(timeout=10)  # a bound for a broken pool, far above the 0.3 s asked for
+        holder.close()
+        waiter.join(timeout=10)
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], httpx.PoolTimeout), outcome
+    assert len(book.requests) == 1, "the waiting request was never sent"
+
+
+def test_the_async_pool_raises_pool_timeout_when_every_connection_is_busy(
+    book: FakeTradovate, server: FakeServer
+) -> None:
+    headers = {"Authorization": f"Bearer {book.issue_token()}"}
+
+    async def main() -> None:
+        async with httpx.AsyncClient(
+            transport=AsyncPooledTransport(max_connections=1),
+            base_url=server.base_url,
+            headers=headers,
+        ) as http:
+            holder = await http.send(http.build_request("POST", URL, json=_body(1)), stream=True)
+            waiting = http.post(URL, json=_body(2), timeout=httpx.Timeout(5, pool=0.3))
+            with pytest.raises(httpx.PoolTimeout):
+                await asyncio.wait_for(waiting, timeout=10)  # a bound for a broken pool
+            await holder.aclose()
+            assert (await http.post(URL, json=_body(3))).status_code == 200, "the pool still works"
+
+    asyncio.run(main())
+    assert len(book.requests) == 2, "the request that timed out in the pool was never sent"

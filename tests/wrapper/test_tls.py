@@ -71,3 +71,35 @@ def test_a_trusted_certificate_authority_can_be_given(
         {"token": token, "base_url": tls_server.base_url, "verify": trusting}, ACCOUNT, CONTRACT
     )
     assert result.order_id is not None
+
+
+def test_a_missing_ca_file_fails_when_the_client_is_built_naming_it(
+    harness: Harness, token: str, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-ca.pem"
+    with pytest.raises(ValueError, match=r"verify: cannot load CA certificates from .*no-such-ca"):
+        harness.client_class(token, environment="demo", verify=str(missing))
+
+
+def test_a_ca_file_that_is_not_a_certificate_fails_when_the_client_is_built(
+    harness: Harness, token: str, tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate\n")
+    with pytest.raises(ValueError, match=r"junk\.pem"):
+        harness.client_class(token, environment="demo", verify=str(junk))
+
+
+def test_a_ca_file_path_is_trusted(
+    harness: Harness,
+    fake: FakeTradovate,
+    token: str,
+    tls_server: FakeServer,
+    certificate: tuple[Path, Path],
+) -> None:
+    result = harness.liquidate(
+        {"token": token, "base_url": tls_server.base_url, "verify": str(certificate[0])},
+        ACCOUNT,
+        CONTRACT,
+    )
+    assert result.order_id is not None

@@ -1,14 +1,22 @@
-"""Many liquidations at once against the fake with added latency, and the full-size load."""
+"""Many liquidations at once against two servers answering after 50 ms, and the full load.
+
+The servers: the fake (its stdlib threaded server, in its own process) and an independent
+aiohttp app (bench/aioserver.py, its own process), so that no figure depends on the fake.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
 import os
+import random
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -16,135 +24,175 @@ from tradovate_liquidate import AsyncLiquidationClient, LiquidationClient, Liqui
 from tradovate_liquidate.testing import FakeTradovate
 
 from .common import PATH, TOKEN, Row, at_most, fake_process
+from .previous_pools import PreviousAsyncPool, PreviousPool
 
 TARGETS, CONCURRENCY, LATENCY = 1000, 50, 0.05
 IDEAL = TARGETS / CONCURRENCY * LATENCY
+#: The references (stock httpx, about 9 s for the full batch; the previous pools) run a
+#: quarter of it, against a quarter of the ideal, which keeps `make bench` under 3 minutes.
+REFERENCE_TARGETS = 250
 HERE = Path(__file__).resolve().parent
+BODY = {"admin": False, "isAutomated": True}
+
+Runner = Callable[[str, int], float]
 
 
-def async_batch(base_url: str, contract_id: int) -> float:
-    """Wall seconds for AsyncLiquidationClient.liquidate_many over TARGETS positions."""
+def _targets(contract_id: int, count: int = TARGETS) -> list[tuple[int, int]]:
+    return [(account, contract_id) for account in range(1, count + 1)]
 
-    async def main() -> float:
-        async with AsyncLiquidationClient(TOKEN, base_url=base_url) as client:
+
+def _async_many(count: int = TARGETS, **client_kwargs: Any) -> Runner:
+    def run(base_url: str, contract_id: int) -> float:
+        async def main() -> float:
+            async with AsyncLiquidationClient(TOKEN, base_url=base_url, **client_kwargs) as client:
+                started = time.perf_counter()
+                outcomes = await client.liquidate_many(
+                    _targets(contract_id, count), concurrency=CONCURRENCY
+                )
+                elapsed = time.perf_counter() - started
+            assert all(isinstance(outcome, LiquidationResult) for outcome in outcomes)
+            return elapsed / _ideal(count)
+
+        return asyncio.run(main())
+
+    return run
+
+
+def _sync_many(count: int = TARGETS, **client_kwargs: Any) -> Runner:
+    def run(base_url: str, contract_id: int) -> float:
+        transport = client_kwargs.get("transport")
+        with LiquidationClient(TOKEN, base_url=base_url, **client_kwargs) as client:
             started = time.perf_counter()
-            outcomes = await client.liquidate_many(
-                [(a, contract_id) for a in range(1, TARGETS + 1)], concurrency=CONCURRENCY
-            )
+            outcomes = client.liquidate_many(_targets(contract_id, count), concurrency=CONCURRENCY)
             elapsed = time.perf_counter() - started
+        if transport is not None:
+            transport.close()
         assert all(isinstance(outcome, LiquidationResult) for outcome in outcomes)
-        return elapsed
+        return elapsed / _ideal(count)
 
-    return asyncio.run(main())
-
-
-def sync_batch(base_url: str, contract_id: int) -> float:
-    with LiquidationClient(TOKEN, base_url=base_url) as client:
-        started = time.perf_counter()
-        outcomes = client.liquidate_many(
-            [(a, contract_id) for a in range(1, TARGETS + 1)], concurrency=CONCURRENCY
-        )
-        elapsed = time.perf_counter() - started
-    assert all(isinstance(outcome, LiquidationResult) for outcome in outcomes)
-    return elapsed
+    return run
 
 
-def raw_httpx_floor(base_url: str, contract_id: int) -> float:
-    """The same posts through raw httpx at its best: one single-connection client per worker."""
+def _ideal(count: int) -> float:
+    return count / CONCURRENCY * LATENCY
+
+
+def _previous_async(base_url: str, contract_id: int) -> float:
+    return _async_many(REFERENCE_TARGETS, transport=PreviousAsyncPool())(base_url, contract_id)
+
+
+def _previous_sync(base_url: str, contract_id: int) -> float:
+    return _sync_many(REFERENCE_TARGETS, transport=PreviousPool())(base_url, contract_id)
+
+
+def stock_httpx(base_url: str, contract_id: int) -> float:
+    """Plain httpx.AsyncClient with a pool as large as the concurrency: REFERENCE_TARGETS posts."""
 
     async def main() -> float:
+        limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
         headers = {"Authorization": f"Bearer {TOKEN}"}
-        clients = [
-            httpx.AsyncClient(
-                base_url=base_url, headers=headers, limits=httpx.Limits(max_connections=1)
+        async with httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits) as http:
+            return await _workers(
+                REFERENCE_TARGETS,
+                lambda account: _post_httpx(http, account, contract_id),
             )
-            for _ in range(CONCURRENCY)
-        ]
-        accounts = iter(range(1, TARGETS + 1))
 
-        async def worker(http: httpx.AsyncClient) -> None:
-            for account in accounts:
-                (
-                    await http.post(
-                        PATH, json={"accountId": account, "contractId": contract_id, "admin": False}
-                    )
-                ).json()
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(http) for http in clients))
-        elapsed = time.perf_counter() - started
-        for http in clients:
-            await http.aclose()
-        return elapsed
-
-    return asyncio.run(main())
+    return asyncio.run(main()) / _ideal(REFERENCE_TARGETS)
 
 
-def _in_child_without_failed_imports(function: str, base_url: str, contract_id: int) -> float:
-    """Run a batch in a child where `import sniffio` fails at once, as it does when installed.
+async def _post_httpx(http: httpx.AsyncClient, account: int, contract_id: int) -> None:
+    answer = await http.post(PATH, json={"accountId": account, "contractId": contract_id, **BODY})
+    answer.raise_for_status()
+    answer.json()
 
-    httpcore tries `import sniffio` for every lock it makes; when sniffio is not installed
-    each try searches every sys.path entry again. This measures what that search costs.
-    """
-    code = (
-        "import sys, json; sys.modules['sniffio'] = None; "
-        f"from bench.bulk import {function}; "
-        f"print(json.dumps({function}({base_url!r}, {contract_id})))"
-    )
+
+def raw_aiohttp(base_url: str, contract_id: int) -> float:
+    """aiohttp's own client, no httpx and no policy: the floor on this machine."""
+    import aiohttp
+
+    async def main() -> float:
+        connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+
+            async def post(account: int) -> None:
+                body = {"accountId": account, "contractId": contract_id, **BODY}
+                async with session.post(base_url + PATH, json=body) as answer:
+                    answer.raise_for_status()
+                    await answer.json()
+
+            return await _workers(TARGETS, post)
+
+    return asyncio.run(main()) / IDEAL
+
+
+async def _workers(count: int, post: Callable[[int], Awaitable[None]]) -> float:
+    accounts = iter(range(1, count + 1))
+
+    async def worker() -> None:
+        for account in accounts:
+            await post(account)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return time.perf_counter() - started
+
+
+CONTENDERS: dict[str, tuple[Runner, float | None]] = {
+    "async liquidate_many (default pool)": (_async_many(), 1.3),
+    "sync liquidate_many (default pool)": (_sync_many(), 1.3),
+    "async liquidate_many, http_backend='aiohttp'": (_async_many(http_backend="aiohttp"), 1.2),
+    f"async liquidate_many, previous pools ({REFERENCE_TARGETS} targets)": (_previous_async, None),
+    f"sync liquidate_many, previous pools ({REFERENCE_TARGETS} targets)": (_previous_sync, None),
+    f"stock httpx.AsyncClient ({REFERENCE_TARGETS} targets)": (stock_httpx, None),
+    "raw aiohttp client": (raw_aiohttp, None),
+}
+
+
+@contextlib.contextmanager
+def aiohttp_process() -> Iterator[str]:
+    """The independent server (bench/aioserver.py) in its own process."""
+    command = [sys.executable, "-m", "bench.aioserver", "--latency", str(LATENCY)]
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    return float(json.loads(done.stdout))
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().strip()
+        if not base_url.startswith("http"):
+            raise RuntimeError("the aiohttp server did not start")
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
-def batches(repeats: int = 3) -> list[Row]:
-    """Best of `repeats` for each variant, alternating, against one fake with 50 ms latency."""
-    variants = {
-        "async liquidate_many": async_batch,
-        "sync liquidate_many": sync_batch,
-        "raw httpx, one client per worker": raw_httpx_floor,
-    }
-    best: dict[str, float] = {}
-    with fake_process("--latency", str(LATENCY)) as base_url:
+def batches(rounds: int = 3) -> list[Row]:
+    """Wall time / ideal for every contender against both servers, interleaved rounds.
+
+    Each round runs every contender once against each server, in a fresh (seeded) random
+    order; a row is the median of the rounds. The machine is shared, so the ratios of one
+    run move together: compare them side by side, not across runs.
+    """
+    shuffle = random.Random(20261126).shuffle  # noqa: S311 - an order, not a secret
+    ratios: dict[tuple[str, str], list[float]] = {}
+    with fake_process("--latency", str(LATENCY)) as fake_url, aiohttp_process() as aio_url:
+        servers = {"fake": fake_url, "aiohttp server": aio_url}
         contract = 0
-        for _ in range(repeats):
-            for name, run in variants.items():
+        for _ in range(rounds):
+            order = [(name, server) for name in CONTENDERS for server in servers]
+            shuffle(order)
+            for name, server in order:
                 contract += 1  # fresh positions every run: each is really liquidated
-                best[name] = min(best.get(name, float("inf")), run(base_url, contract))
-            contract += 1
-            name = "async liquidate_many, sniffio importable"
-            best[name] = min(
-                best.get(name, float("inf")),
-                _in_child_without_failed_imports("async_batch", base_url, contract),
+                run, _ = CONTENDERS[name]
+                ratios.setdefault((name, server), []).append(run(servers[server], contract))
+    rows = []
+    for name, (_, target) in CONTENDERS.items():
+        for server in servers:
+            value = statistics.median(ratios[(name, server)])
+            label = f"bulk at {CONCURRENCY}, wall / ideal: {name} [{server}]"
+            rows.append(
+                Row(label, value, "ratio") if target is None else at_most(label, value, target)
             )
-    rows = [
-        Row(f"bulk {TARGETS} at {CONCURRENCY}, {LATENCY * 1000:g} ms: {name}", seconds, "s")
-        for name, seconds in best.items()
-    ]
-    rows.append(at_most("bulk: async wall / ideal", best["async liquidate_many"] / IDEAL, 1.2))
-    rows.append(at_most("bulk: sync wall / ideal", best["sync liquidate_many"] / IDEAL, 1.2))
-    rows.append(
-        Row(
-            "bulk: raw httpx floor / ideal",
-            best["raw httpx, one client per worker"] / IDEAL,
-            "ratio",
-        )
-    )
-    rows.append(
-        Row(
-            "bulk: async / raw httpx floor",
-            best["async liquidate_many"] / best["raw httpx, one client per worker"],
-            "ratio",
-        )
-    )
-    rows.append(
-        Row(
-            "bulk: async (sniffio importable) / ideal",
-            best["async liquidate_many, sniffio importable"] / IDEAL,
-            "ratio",
-        )
-    )
     return rows
 
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import httpx
 
-from ._async_pool import AsyncPooledTransport
 from ._async_support import (
     Background,
     TokenSource,
     current_token,
+    new_http_client,
     run_batch,
     sleep,
     wait_for,
@@ -43,6 +43,7 @@ from ._reading import LIQUIDATION_ANSWER_LIMIT, BoundedBody, UnreadableAnswer
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE
 from ._steps import Await, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
+from ._transports import check_backend
 
 #: keep_alive: the wait before trying again after a background renewal failed.
 KEEP_ALIVE_RETRY = 60.0
@@ -103,6 +104,9 @@ class AsyncLiquidationClient(ClientBase):
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         user_agent: str | None = None,
+        trust_env: bool = True,
+        proxy: httpx.Proxy | str | None = None,
+        http_backend: str = "httpx",
     ) -> None:
         super().__init__(
             token,
@@ -120,12 +124,16 @@ class AsyncLiquidationClient(ClientBase):
         )
         check_injected_http(http_client, transport, httpx.AsyncClient)
         headers = user_agent_headers(user_agent, http_client)
+        backend = check_backend(http_backend, transport is not None or http_client is not None)
         self._owns_http = http_client is None
-        if http_client is None and transport is None:
-            # See _pool.py: many calls at once stay fast.
-            transport = AsyncPooledTransport(verify=verify)
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport, timeout=self.timeout, headers=headers
+        self._http = http_client or new_http_client(
+            transport,
+            verify=verify,
+            trust_env=trust_env,
+            proxy=proxy,
+            timeout=self.timeout,
+            headers=headers,
+            http_backend=backend,
         )
         self._background: Background | None = None
 

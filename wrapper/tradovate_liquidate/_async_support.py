@@ -18,12 +18,12 @@ from typing import Any
 import httpx
 
 from ._base import bad_token_source
-from ._batch import Batch
+from ._batch import Batch, run_tasks
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message
-from ._exceptions import TradovateError
 from ._session import Flight, TokenManager
+from ._transports import async_http
 
 #: A token, or a callable (sync or async) that returns the current one.
 TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | TokenManager | None
@@ -59,19 +59,15 @@ async def current_token(source: Any) -> str | None:
 
 async def run_batch(batch: Batch, call: Callable[..., Awaitable[Any]]) -> list[BatchOutcome]:
     """Every target of the batch through `call`, `batch.workers` asyncio tasks at a time."""
-    pending = iter(range(len(batch.targets)))  # shared by the workers; next() never awaits
-
-    async def worker() -> None:
-        for index in pending:
-            outcome: BatchOutcome
-            try:
-                outcome = await call(**batch.call_arguments(index))
-            except TradovateError as exc:
-                outcome = exc
-            batch.record(index, outcome)
-
-    await asyncio.gather(*(worker() for _ in range(batch.workers)))
+    await run_tasks(batch, lambda arguments: call(**arguments))
     return batch.outcomes()
+
+
+def new_http_client(
+    transport: httpx.AsyncBaseTransport | None, *, http_backend: str, **options: Any
+) -> httpx.AsyncClient:
+    """The httpx client a client owns: see _transports.py for which connection layer."""
+    return async_http(transport, http_backend=http_backend, **options)
 
 
 async def wait_for(flight: Flight) -> None:

@@ -1,9 +1,10 @@
-"""liquidate_many's pieces shared by both clients: targets and their checks."""
+"""liquidate_many's pieces shared by both clients: targets, their checks, the run loops."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,16 +33,26 @@ def check_targets(targets: Iterable[Any]) -> list[LiquidationTarget]:
 
     A target is an (account_id, contract_id) or (account_id, contract_id, custom_tag)
     tuple, or any object with account_id and contract_id attributes (and optionally
-    custom_tag), such as LiquidationTarget.
+    custom_tag), such as LiquidationTarget. A position (account_id, contract_id) may be
+    listed once: a duplicate raises ValueError naming both indexes.
     """
     if isinstance(targets, str | bytes) or not isinstance(targets, Iterable):
         raise TypeError(f"targets: expected an iterable of targets, not {type(targets).__name__}")
     checked = []
+    first_at: dict[tuple[int, int], int] = {}
     for index, target in enumerate(targets):
         try:
             checked.append(_check_target(target))
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"targets[{index}]: {exc}") from None
+        position = (checked[-1].account_id, checked[-1].contract_id)
+        earlier = first_at.setdefault(position, index)
+        if earlier != index:
+            # A second closing order for a position already being flattened could flip it.
+            raise ValueError(
+                f"targets[{index}]: the same position as targets[{earlier}] (account_id "
+                f"{position[0]}, contract_id {position[1]}); each position may be listed once"
+            )
     return checked
 
 
@@ -126,3 +137,86 @@ class Batch:
 
     def outcomes(self) -> list[Outcome]:
         return [outcome for outcome in self._outcomes if outcome is not None]
+
+
+Call = Callable[[dict[str, Any]], LiquidationResult]
+AsyncCall = Callable[[dict[str, Any]], Awaitable[LiquidationResult]]
+
+
+class _Run:
+    """Hands out target indexes until the batch ends or a call raises outside the tree.
+
+    Both runners end the same way on such an exception (a bug, a transport raising
+    RuntimeError): nothing new is started, the calls in flight finish and are recorded,
+    and the first such exception is raised once they have.
+    """
+
+    def __init__(self, batch: Batch) -> None:
+        self.batch = batch
+        self._pending = iter(range(len(batch.targets)))
+        self._lock = threading.Lock()
+        self.failure: BaseException | None = None
+
+    def next_index(self) -> int | None:
+        with self._lock:
+            if self.failure is not None:
+                return None
+            return next(self._pending, None)
+
+    def failed(self, exc: BaseException) -> None:
+        with self._lock:
+            if self.failure is None:
+                self.failure = exc
+
+    def finish(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+
+def run_threads(batch: Batch, call: Call) -> None:
+    """Run every target's call on `batch.workers` threads, recording each outcome."""
+    run = _Run(batch)
+
+    def worker() -> None:
+        while (index := run.next_index()) is not None:
+            outcome: Outcome
+            try:
+                outcome = call(batch.call_arguments(index))
+            except TradovateError as exc:
+                outcome = exc
+            except BaseException as exc:
+                run.failed(exc)
+                return
+            batch.record(index, outcome)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(batch.workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.finish()
+
+
+async def run_tasks(batch: Batch, call: AsyncCall) -> None:
+    """Run every target's call as `batch.workers` asyncio tasks, recording each outcome.
+
+    Cancelling the caller cancels the workers too: none keeps sending after this returns.
+    """
+    import asyncio  # here: a sync caller never needs asyncio
+
+    run = _Run(batch)
+
+    async def worker() -> None:
+        while (index := run.next_index()) is not None:
+            outcome: Outcome
+            try:
+                outcome = await call(batch.call_arguments(index))
+            except TradovateError as exc:
+                outcome = exc
+            except Exception as exc:
+                run.failed(exc)
+                return
+            batch.record(index, outcome)
+
+    await asyncio.gather(*(worker() for _ in range(batch.workers)))
+    run.finish()

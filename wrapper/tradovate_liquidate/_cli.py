@@ -197,7 +197,9 @@ def _targets(args: argparse.Namespace) -> list[tuple[int, int] | tuple[int, int,
 
 def _read_csv(path: Path) -> list[tuple[int, int] | tuple[int, int, str | None]]:
     try:
-        with path.open(newline="", encoding="utf-8") as file:
+        # utf-8-sig: spreadsheet programs save "CSV UTF-8" with a byte-order mark, which
+        # would otherwise become part of the first column's name.
+        with path.open(newline="", encoding="utf-8-sig") as file:
             reader = csv.DictReader(file)
             missing = {"account_id", "contract_id"} - set(reader.fieldnames or ())
             if missing:
@@ -245,21 +247,60 @@ def _token(token_file: Path | None) -> str:
 
 
 def _confirm_live(args: argparse.Namespace, targets: list[Any]) -> None:
-    live_host = ENVIRONMENTS["live"]
-    is_live = (args.base_url or ENVIRONMENTS[args.env]).rstrip("/") == live_host
-    if not is_live or args.yes:
+    url = args.base_url or ENVIRONMENTS[args.env]
+    if not is_live(url) or args.yes:
         return
     if not sys.stdin.isatty():
         raise UsageError("refusing to liquidate on LIVE without --yes when no one is at a terminal")
     expected = str(targets[0][0]) if len(targets) == 1 else str(len(targets))
     what = "the account id" if len(targets) == 1 else "the number of positions"
     print(
-        f"This liquidates {len(targets)} position(s) on LIVE ({live_host}), with real money.",
+        f"This liquidates {len(targets)} position(s) on LIVE ({url}), with real money.",
         file=sys.stderr,
     )
     print(f"Type {what} ({expected}) to go on: ", end="", file=sys.stderr, flush=True)
     if sys.stdin.readline().strip() != expected:
         raise UsageError("not confirmed; nothing was sent")
+
+
+def is_live(url: str) -> bool:
+    """True when the URL's host is the live host or under it, however it is written.
+
+    Hosts are compared after the normalisations a resolver applies: case, a trailing
+    dot, IDNA (full-width letters, punycode); the port does not matter (":443" or any
+    other is still the live host). A host that cannot be normalised counts as live: the
+    guard errs towards asking.
+    """
+    live = _normalised_host(ENVIRONMENTS["live"])
+    try:
+        host = _normalised_host(url)
+    except ValueError:
+        return True
+    return host == live or host.endswith("." + live)
+
+
+def _normalised_host(url: str) -> str:
+    hostname = urlsplit(url).hostname or ""
+    # The IDNA codec maps full-width letters and dots and upper case the way resolvers do;
+    # it refuses empty labels, so the trailing dot of an absolute name goes first.
+    hostname = hostname.replace("\uff0e", ".").replace("\u3002", ".").replace("\uff61", ".")
+    hostname = hostname.rstrip(".")
+    try:
+        ascii_host = hostname.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ValueError(f"host {hostname!r} cannot be normalised") from exc
+    labels = [_decode_punycode(label) for label in ascii_host.lower().split(".")]
+    return ".".join(labels)
+
+
+def _decode_punycode(label: str) -> str:
+    """A punycode label as its IDNA form, so that one written two ways compares equal."""
+    if not label.startswith("xn--"):
+        return label
+    try:
+        return label[4:].encode("ascii").decode("punycode").encode("idna").decode("ascii")
+    except UnicodeError:
+        return label
 
 
 class _Progress:

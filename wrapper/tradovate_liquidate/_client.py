@@ -29,7 +29,6 @@ from ._config import (
 from ._credentials import Credentials
 from ._deadline import exceeded_message, passed
 from ._exceptions import TradovateError
-from ._pool import PooledTransport
 from ._reading import LIQUIDATION_ANSWER_LIMIT, BoundedBody, UnreadableAnswer
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE
@@ -38,11 +37,13 @@ from ._sync_support import (
     Background,
     TokenSource,
     current_token,
+    new_http_client,
     run_batch,
     sleep,
     wait_for,
     within,
 )
+from ._transports import check_backend
 
 #: keep_alive: the wait before trying again after a background renewal failed.
 KEEP_ALIVE_RETRY = 60.0
@@ -103,6 +104,9 @@ class LiquidationClient(ClientBase):
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         user_agent: str | None = None,
+        trust_env: bool = True,
+        proxy: httpx.Proxy | str | None = None,
+        http_backend: str = "httpx",
     ) -> None:
         super().__init__(
             token,
@@ -120,12 +124,16 @@ class LiquidationClient(ClientBase):
         )
         check_injected_http(http_client, transport, httpx.Client)
         headers = user_agent_headers(user_agent, http_client)
+        backend = check_backend(http_backend, transport is not None or http_client is not None)
         self._owns_http = http_client is None
-        if http_client is None and transport is None:
-            # See _pool.py: many calls at once stay fast.
-            transport = PooledTransport(verify=verify)
-        self._http = http_client or httpx.Client(
-            transport=transport, timeout=self.timeout, headers=headers
+        self._http = http_client or new_http_client(
+            transport,
+            verify=verify,
+            trust_env=trust_env,
+            proxy=proxy,
+            timeout=self.timeout,
+            headers=headers,
+            http_backend=backend,
         )
         self._background: Background | None = None
 

@@ -12,13 +12,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
+
 from ._base import bad_token_source
-from ._batch import Batch
+from ._batch import Batch, run_threads
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE
-from ._exceptions import TradovateError
 from ._session import Flight, TokenManager
+from ._transports import sync_http
 
 #: A token, or a callable that returns the current one.
 TokenSource = str | Callable[[], str] | TokenManager | None
@@ -51,21 +53,17 @@ def current_token(source: Any) -> str | None:
 
 def run_batch(batch: Batch, call: Callable[..., Any]) -> list[BatchOutcome]:
     """Every target of the batch through `call`, on `batch.workers` threads."""
-
-    def liquidate(index: int) -> None:
-        outcome: BatchOutcome
-        try:
-            outcome = call(**batch.call_arguments(index))
-        except TradovateError as exc:
-            outcome = exc
-        batch.record(index, outcome)
-
-    from concurrent.futures import ThreadPoolExecutor  # here: a single call never needs it
-
-    with ThreadPoolExecutor(max_workers=batch.workers) as pool:
-        for _ in pool.map(liquidate, range(len(batch.targets))):
-            pass
+    run_threads(batch, lambda arguments: call(**arguments))
     return batch.outcomes()
+
+
+def new_http_client(
+    transport: httpx.BaseTransport | None, *, http_backend: str, **options: Any
+) -> httpx.Client:
+    """The httpx client a client owns: see _transports.py for which connection layer."""
+    if http_backend != "httpx":
+        raise ValueError(f"http_backend: {http_backend!r} is for AsyncLiquidationClient only")
+    return sync_http(transport, **options)
 
 
 def wait_for(flight: Flight) -> None:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from ._fake import FakeTradovate
 
 IDLE_CONNECTION_SECONDS = 30.0
+#: How long stop() waits for connection threads to notice their sockets were shut down.
+STOP_WAIT_SECONDS = 5.0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -126,19 +128,21 @@ class _Server(ThreadingHTTPServer):
             self._open.discard(connection)
             self._guard.notify_all()
 
-    def wait_closed(self, timeout: float) -> None:
-        with self._guard:
-            self._guard.wait_for(lambda: not self._open, timeout)
-
     def open_connections(self) -> int:
         with self._guard:
             return len(self._open)
 
-    def drop_all(self) -> None:
+    def drop_all(self, wait: float) -> None:
+        """Shut every connection down, and wait (at most `wait` s) for their threads to end.
+
+        Shutting a socket down only wakes its thread; it leaves `_open` a moment later. A
+        stop() that returned before that reported connections still open.
+        """
         with self._guard:
             for connection in self._open:
                 with contextlib.suppress(OSError):
                     connection.shutdown(socket.SHUT_RDWR)
+            self._guard.wait_for(lambda: not self._open, timeout=wait)
 
 
 class FakeServer:
@@ -189,10 +193,7 @@ class FakeServer:
     def stop(self) -> None:
         self._server.stopping.set()
         self._server.shutdown()
-        self._server.drop_all()
-        # Handler threads close their sockets as they notice the shutdown: wait for them,
-        # so that once stop() returns no connection is left open (bounded, as a safety net).
-        self._server.wait_closed(timeout=5.0)
+        self._server.drop_all(wait=STOP_WAIT_SECONDS)
         self._server.server_close()
         self._thread.join()
 
