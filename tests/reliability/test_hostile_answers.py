@@ -109,3 +109,17 @@ def test_deep_json_is_an_unreadable_answer(harness: Harness, body: bytes) -> Non
         outcome = call(harness, server)
     assert type(outcome) is UnexpectedResponseError
     assert "nested too deeply" in str(outcome)
+
+
+@pytest.mark.parametrize("step", [1, 8], ids=["single header bytes", "header lines"])
+def test_trickled_headers_end_at_the_deadline(harness: Harness, step: int) -> None:
+    whole = response(OK)
+    head_end = whole.index(b"\r\n\r\n") + 4
+    server = HostileServer(trickled(whole[:head_end], 0.2, step=step))
+    with server.running():
+        started = time.monotonic()
+        outcome = call(harness, server, deadline=1.0, timeout=5)
+        elapsed = time.monotonic() - started
+    assert type(outcome) is OutcomeUnknownError
+    assert elapsed < 1.0 + 0.6
+    assert server.requests == 1

@@ -18,7 +18,8 @@ def bounded(timeout: float | None) -> float | None:
     deadline = DEADLINE.get()
     if deadline is None:
         return timeout
-    left = max(deadline - time.monotonic(), 0.0)
+    # Never 0: a socket timeout of 0 means non-blocking, not "time is up".
+    left = max(deadline - time.monotonic(), 0.001)
     return left if timeout is None else min(timeout, left)
 
 

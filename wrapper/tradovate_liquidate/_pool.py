@@ -22,6 +22,7 @@ from typing import Any
 import h11
 import httpx
 
+from ._deadline import bounded
 from ._http11 import (
     DEFAULT_MAX_CONNECTIONS,
     KEEPALIVE_EXPIRY,
@@ -67,7 +68,7 @@ class _Connection:
         with protocol_errors():
             data = request_bytes(self.h11, request, request.read())
         try:
-            self.sock.settimeout(limits["write"])
+            self.sock.settimeout(bounded(limits["write"]))
             self.sock.sendall(data)
         except TimeoutError as exc:
             raise httpx.WriteTimeout("timed out while sending the request") from exc
@@ -87,7 +88,9 @@ class _Connection:
                 if event is not h11.NEED_DATA:
                     return event
                 try:
-                    self.sock.settimeout(read_timeout)
+                    # Each read waits at most until the call's deadline: a server that
+                    # trickles a byte at a time cannot keep a call alive past it.
+                    self.sock.settimeout(bounded(read_timeout))
                     data = self.sock.recv(READ_SIZE)
                 except TimeoutError as exc:
                     raise httpx.ReadTimeout("timed out while reading the answer") from exc
@@ -103,7 +106,7 @@ def connect(origin: Origin, context: ssl.SSLContext, connect_timeout: float | No
     scheme, host, port = origin
     hostname = host.decode("ascii")
     try:
-        sock = socket.create_connection((hostname, port), timeout=connect_timeout)
+        sock = socket.create_connection((hostname, port), timeout=bounded(connect_timeout))
     except TimeoutError as exc:
         raise httpx.ConnectTimeout(f"no connection to {hostname}:{port} in time") from exc
     except OSError as exc:

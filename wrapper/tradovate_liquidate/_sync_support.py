@@ -18,7 +18,7 @@ from ._base import bad_token_source
 from ._batch import Batch, run_threads
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
-from ._deadline import DEADLINE
+from ._deadline import DEADLINE, exceeded_message, passed
 from ._session import Flight, TokenManager
 from ._transports import sync_http
 
@@ -37,6 +37,10 @@ def within(seconds: float) -> Iterator[float]:
     reset = DEADLINE.set(deadline)
     try:
         yield deadline
+    except httpx.TimeoutException as exc:
+        if not passed(deadline):
+            raise
+        raise httpx.ReadTimeout(exceeded_message(seconds)) from exc
     finally:
         DEADLINE.reset(reset)
 
