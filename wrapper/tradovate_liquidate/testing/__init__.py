@@ -13,11 +13,13 @@ Importing tradovate_liquidate never imports this package; it needs only httpx an
 standard library, so it works in a vendored copy too.
 """
 
-from ._fake import FakeTradovate, OrderEvent, ReceivedRequest, Reply
+from ._clock import ManualClock
+from ._fake import FakeTradovate
 from ._faults import Fault, FaultKind
 from ._limits import RateLimit
 from ._server import FakeServer
 from ._transport import FakeTransport
+from ._wire import OrderEvent, ReceivedRequest, Reply
 
 __all__ = [
     "FakeServer",
@@ -25,6 +27,7 @@ __all__ = [
     "FakeTransport",
     "Fault",
     "FaultKind",
+    "ManualClock",
     "OrderEvent",
     "RateLimit",
     "ReceivedRequest",

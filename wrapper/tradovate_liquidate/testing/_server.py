@@ -46,9 +46,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        path = self.path.split("?")[0]
+        path, _, query = self.path.partition("?")
         authorization = self.headers.get("Authorization")
-        reply = self.server.fake.handle(self.command, path, body, authorization=authorization)
+        reply = self.server.fake.handle(
+            self.command, path, body, authorization=authorization, query=query
+        )
         if reply.delay:
             # Wait on the server's stop event, so stop() does not hang on a slow answer.
             self.server.stopping.wait(reply.delay)
@@ -59,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.content_type:
             self.send_header("Content-Type", reply.content_type)
         if reply.status == 405:
-            self.send_header("Allow", "POST")
+            self.send_header("Allow", reply.allow)
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         if self.command != "HEAD":

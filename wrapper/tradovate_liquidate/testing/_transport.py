@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
-    from ._fake import FakeTradovate, Reply
+    from ._fake import FakeTradovate
+    from ._wire import Reply
 
 
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -37,7 +38,13 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def _reply(self, request: httpx.Request, body: bytes) -> Reply:
         authorization = request.headers.get("authorization")
-        return self.fake.handle(request.method, request.url.path, body, authorization=authorization)
+        return self.fake.handle(
+            request.method,
+            request.url.path,
+            body,
+            authorization=authorization,
+            query=request.url.query.decode("ascii", "replace"),
+        )
 
 
 def _wait(reply: Reply, request: httpx.Request) -> tuple[float, bool]:

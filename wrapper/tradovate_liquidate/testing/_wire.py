@@ -1,0 +1,87 @@
+"""What the fake's core hands its transports: a Reply, and the records a test reads back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ._faults import Fault, FaultKind
+
+_HTML_ERROR = "<html><body><h1>Error {status}</h1>Origin is unreachable</body></html>"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the fake answers: the transport or server turns it into bytes on the wire."""
+
+    status: int
+    body: bytes = b""
+    content_type: str | None = None
+    delay: float = 0.0
+    drop: bool = False  # close the connection without answering
+    allow: str = "POST"  # the Allow header of a 405
+
+
+@dataclass(frozen=True)
+class OrderEvent:
+    """One line of the fake's order log: an order placed or cancelled."""
+
+    action: Literal["place", "cancel"]
+    order_id: int
+    account_id: int
+    contract_id: int
+    side: Literal["Buy", "Sell"]
+    qty: int
+    custom_tag: str | None = None
+    is_automated: bool | None = None
+    admin: bool | None = None
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """One request as the fake received it (never its token) and how it answered."""
+
+    method: str
+    path: str
+    body: bytes
+    status: int
+    answer: str  # result, penalty, lockout, unauthorized, malformed, not_found, ...
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def _text(status: int, text: str, content_type: str = "text/plain; charset=utf-8") -> Reply:
+    return Reply(status, text.encode(), content_type)
+
+
+def _json(payload: Mapping[str, Any], status: int = 200) -> Reply:
+    return Reply(status, json.dumps(payload).encode(), "application/json")
+
+
+def disturb(reply: Reply, faults: list[Fault], latency: float) -> Reply:
+    """Apply the faults that act on an answer already decided (and an order already sent)."""
+    delay, drop = latency + reply.delay, reply.drop
+    status, body, content_type = reply.status, reply.body, reply.content_type
+    for fault in faults:
+        kind = fault.kind
+        if kind is FaultKind.DELAY:
+            delay += fault.seconds
+        elif kind is FaultKind.DROP_AFTER_READ:
+            drop = True
+        elif kind is FaultKind.SERVER_ERROR:
+            status, body, content_type = fault.status, b"Internal Server Error", "text/plain"
+        elif kind is FaultKind.HTML_ERROR:
+            status, content_type = fault.status, "text/html; charset=utf-8"
+            body = _HTML_ERROR.format(status=fault.status).encode()
+        elif kind is FaultKind.MALFORMED_JSON and status == 200:
+            body = body[: max(1, len(body) // 2)]
+        elif kind is FaultKind.UNKNOWN_REASON and status == 200:
+            answer = json.loads(body)
+            if "failureReason" in answer:
+                answer["failureReason"] = fault.text
+                answer.setdefault("failureText", f"{fault.text}: a reason newer than the spec")
+                body = json.dumps(answer).encode()
+    return Reply(status, body, content_type, delay, drop, reply.allow)
