@@ -25,6 +25,8 @@ from ._exceptions import (
     AuthenticationError,
     ConnectionFailedError,
     LiquidationRejected,
+    NotFlatError,
+    NotLiquidatedError,
     OutcomeUnknownError,
     RateLimitError,
     RequestRejected,
@@ -33,14 +35,20 @@ from ._exceptions import (
     UnexpectedResponseError,
 )
 from ._result import LiquidationResult
+from ._verify import CLOCK_SKEW_ALLOWANCE, DEFAULT_FLAT_TIMEOUT, DEFAULT_SETTLE_TIMEOUT
 
 if TYPE_CHECKING:
     from ._async_client import AsyncLiquidationClient
+    from ._models import Command, Fill, Order, Position, TradeDate
     from ._reasons import KNOWN_FAILURE_REASONS
 
 # Loaded on first use (PEP 562): the async client pulls in asyncio, the failure reasons
 # the generated models; a service that only imports this package pays for neither.
-_LAZY = {"AsyncLiquidationClient": "._async_client", "KNOWN_FAILURE_REASONS": "._reasons"}
+_LAZY = {
+    "AsyncLiquidationClient": "._async_client",
+    "KNOWN_FAILURE_REASONS": "._reasons",
+    **dict.fromkeys(["Command", "Fill", "Order", "Position", "TradeDate"], "._models"),
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -60,25 +68,35 @@ def __dir__() -> list[str]:
 __version__ = "0.1.0"
 
 __all__ = [
+    "CLOCK_SKEW_ALLOWANCE",
     "DEFAULT_CONCURRENCY",
     "DEFAULT_CONNECT_BACKOFF",
     "DEFAULT_CONNECT_RETRIES",
+    "DEFAULT_FLAT_TIMEOUT",
     "DEFAULT_MAX_PENALTY_WAIT",
+    "DEFAULT_SETTLE_TIMEOUT",
     "DEFAULT_TIMEOUT",
     "ENVIRONMENTS",
     "KNOWN_FAILURE_REASONS",
     "TOKEN_ENV_VAR",
     "AsyncLiquidationClient",
     "AuthenticationError",
+    "Command",
     "ConnectionFailedError",
+    "Fill",
     "LiquidationClient",
     "LiquidationRejected",
     "LiquidationResult",
     "LiquidationTarget",
+    "NotFlatError",
+    "NotLiquidatedError",
+    "Order",
     "OutcomeUnknownError",
+    "Position",
     "RateLimitError",
     "RequestRejected",
     "ServerError",
+    "TradeDate",
     "TradovateError",
     "UnexpectedResponseError",
     "__version__",

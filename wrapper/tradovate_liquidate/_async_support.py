@@ -50,3 +50,12 @@ async def run_batch(batch: Batch, call: Callable[..., Awaitable[Any]]) -> list[B
 
     await asyncio.gather(*(worker() for _ in range(batch.workers)))
     return batch.outcomes()
+
+
+async def pause(clock: Any, seconds: float) -> None:
+    """Wait `seconds`, or let an injected clock skip them (yielding to the loop once)."""
+    if clock is None:
+        await asyncio.sleep(seconds)
+    else:
+        clock.sleep(seconds)
+        await asyncio.sleep(0)

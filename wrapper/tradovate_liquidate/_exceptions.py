@@ -6,6 +6,8 @@
     ├── RateLimitError              429 lockout, captcha penalty, or a penalty longer than allowed
     ├── RequestRejected             400, errorText or violations: refused, nothing was done
     ├── LiquidationRejected         a failureReason other than Success (order_id kept if any)
+    ├── NotLiquidatedError          verified from the server's records: nothing was done
+    ├── NotFlatError                confirm=True: still not flat when flat_timeout ran out
     └── OutcomeUnknownError         the server may have acted: check positions before retrying
         ├── ServerError             5xx, or a non-standard status such as 520
         └── UnexpectedResponseError an answer that cannot be read (bad JSON, odd status)
@@ -125,3 +127,44 @@ class ServerError(OutcomeUnknownError):
 
 class UnexpectedResponseError(OutcomeUnknownError):
     """An answer this client cannot read: malformed JSON, an unknown shape, an odd status."""
+
+
+class NotLiquidatedError(TradovateError):
+    """The answer was uncertain, and the server's own records show nothing was done.
+
+    Raised by verification (see _verify.py): the closing order was rejected, cancelled or
+    expired, or none appeared and the position did not move within the settle window.
+    Safe to call again: the client reads the orders first and sends nothing if a late
+    one turned up. `order_id` is the order found (if any), `net_pos` the position read.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        order_id: int | None = None,
+        net_pos: int | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, **context)
+        self.order_id = order_id
+        self.net_pos = net_pos
+
+
+class NotFlatError(TradovateError):
+    """confirm=True or wait_until_flat: the position did not read 0 within the timeout.
+
+    `order_id` is the closing order (if known) and `net_pos` the last position read.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        order_id: int | None = None,
+        net_pos: int | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, **context)
+        self.order_id = order_id
+        self.net_pos = net_pos

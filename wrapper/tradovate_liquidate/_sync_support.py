@@ -48,3 +48,11 @@ def run_batch(batch: Batch, call: Callable[..., Any]) -> list[BatchOutcome]:
         for _ in pool.map(liquidate, range(len(batch.targets))):
             pass
     return batch.outcomes()
+
+
+def pause(clock: Any, seconds: float) -> None:
+    """Wait `seconds`, or let an injected clock skip them."""
+    if clock is None:
+        time.sleep(seconds)
+    else:
+        clock.sleep(seconds)
