@@ -7,6 +7,7 @@ import os
 import pty
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from tradovate_liquidate._cli import (
     EXIT_AUTH_OR_RATE,
+    EXIT_NOT_FLAT,
     EXIT_NOT_LIQUIDATED,
     EXIT_OK,
     EXIT_UNKNOWN,
@@ -34,6 +36,14 @@ def fake() -> FakeTradovate:
     fake.add_position(account_id=100004, contract_id=3570918, net_pos=1)
     fake.set_account_status(100004, "locked")
     return fake
+
+
+@pytest.fixture(autouse=True)
+def state_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every run keeps its pending targets here, never in the user's own state directory."""
+    path = tmp_path / "state" / "pending.json"
+    monkeypatch.setenv("TRADOVATE_LIQUIDATE_STATE", str(path))
+    return path
 
 
 @pytest.fixture
@@ -130,14 +140,88 @@ def test_a_lockout_exits_3(fake: FakeTradovate, server: FakeServer) -> None:
     assert "rate limited" in done.stdout
 
 
-def test_an_unknown_outcome_exits_4_and_says_to_check(
-    fake: FakeTradovate, server: FakeServer
+def test_an_outcome_still_unknown_after_verification_exits_4_and_says_to_check(
+    fake: FakeTradovate, server: FakeServer, state_file: Path
 ) -> None:
     fake.inject(Fault.drop_connection())
+    fake.inject(Fault.read_error(), times=None)
     done = cli("100001", "3570918", "--base-url", server.base_url)
     assert done.returncode == EXIT_UNKNOWN
     assert "UNKNOWN: check positions" in done.stdout
-    assert len(fake.requests) == 1
+    assert [r.method for r in fake.requests] == ["POST", "GET", "GET", "GET"]
+    assert "100001" in state_file.read_text(), "kept pending for the next run"
+    # The next run reads before sending: reads still fail, so nothing is sent.
+    again = cli("100001", "3570918", "--base-url", server.base_url)
+    assert again.returncode == EXIT_UNKNOWN
+    assert [r.method for r in fake.requests].count("POST") == 1
+
+
+def test_a_lost_answer_is_verified_and_exits_0(fake: FakeTradovate, server: FakeServer) -> None:
+    fake.inject(Fault.drop_connection())
+    done = cli("100001", "3570918", "--base-url", server.base_url)
+    assert done.returncode == EXIT_OK, done.stdout
+    assert "liquidated (verified)" in done.stdout
+
+
+def test_verified_not_liquidated_exits_1_and_says_safe_to_repeat(
+    fake: FakeTradovate, server: FakeServer, state_file: Path
+) -> None:
+    fake.inject(Fault.drop_before_acting())
+    arguments = ("100001", "3570918", "--base-url", server.base_url, "--settle-timeout", "0.2")
+    done = cli(*arguments)
+    assert done.returncode == EXIT_NOT_LIQUIDATED
+    assert "safe to repeat" in done.stdout
+    assert fake.placed == []
+    again = cli(*arguments)
+    assert again.returncode == EXIT_OK, again.stdout
+    assert len(fake.placed) == 1
+    # Pending now with the new closing order, until a run reads it filled (or --confirm).
+    assert f'"order_id": {fake.placed[0].order_id}' in state_file.read_text()
+
+
+def test_a_late_action_is_found_by_the_next_run_and_nothing_is_sent(
+    fake: FakeTradovate, server: FakeServer
+) -> None:
+    fake.inject(Fault.late_action(0.5))
+    arguments = ("100001", "3570918", "--base-url", server.base_url, "--timeout", "0.2")
+    done = cli(*arguments, "--settle-timeout", "0")
+    assert done.returncode == EXIT_NOT_LIQUIDATED, done.stdout
+    deadline = time.monotonic() + 30
+    while not fake.placed and time.monotonic() < deadline:
+        time.sleep(0.05)
+    again = cli(*arguments)
+    assert again.returncode == EXIT_OK, again.stdout
+    assert [r.method for r in fake.requests].count("POST") == 1, "the late order was found"
+    assert len(fake.placed) == 1
+
+
+def test_confirm_adds_a_flat_column_and_exits_5_when_not_flat_in_time(
+    server: FakeServer, fake: FakeTradovate
+) -> None:
+    done = cli("100002", "3570918", "--base-url", server.base_url, "--confirm")
+    assert done.returncode == EXIT_OK, done.stdout
+    assert done.stdout.splitlines()[0].split()[-1] == "flat"
+    fake._book.fill_mode = "never"
+    slow = cli(
+        "100001", "3570918", "--base-url", server.base_url, "--confirm", "--flat-timeout", "0.3"
+    )
+    assert slow.returncode == EXIT_NOT_FLAT, slow.stdout
+    assert "NOT FLAT" in slow.stdout
+
+
+def test_help_documents_every_exit_code() -> None:
+    done = cli("--help")
+    text = " ".join(done.stdout.split())
+    for phrase in (
+        "0 all liquidated",
+        "1 some not liquidated",
+        "2 usage error",
+        "3 authentication",
+        "4 outcome still unknown",
+        "5 sent but not flat",
+        "state file",
+    ):
+        assert phrase in text, phrase
 
 
 def test_the_worst_outcome_decides_the_exit_code(
@@ -146,6 +230,7 @@ def test_the_worst_outcome_decides_the_exit_code(
     csv = tmp_path / "positions.csv"
     csv.write_text("account_id,contract_id\n100004,3570918\n100001,3570918\n")
     fake.schedule([None, Fault.server_error()])
+    fake.inject(Fault.read_error(), times=None)
     done = cli("--from-csv", str(csv), "--base-url", server.base_url, "--concurrency", "1")
     assert done.returncode == EXIT_UNKNOWN
 

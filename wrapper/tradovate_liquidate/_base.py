@@ -155,11 +155,15 @@ class ClientBase:
         custom_tag: object,
         is_automated: object,
         timeout: object,
+        confirm: object = False,
     ) -> Batch:
         """A checked batch; the shared keywords are checked once, before anything is sent."""
+        from ._arguments import check_flag
+
         liquidation_request(1, 1, admin, custom_tag, is_automated)
         self._call_timeout(timeout)
         options = {
+            "confirm": check_flag(confirm, "confirm"),
             "admin": admin,
             "custom_tag": custom_tag,
             "is_automated": is_automated,

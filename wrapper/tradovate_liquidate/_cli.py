@@ -1,8 +1,13 @@
 """tradovate-liquidate: flatten one position, or many from a CSV, from a terminal or a script.
 
 Exit codes: 0 all liquidated; 1 some not liquidated and the server certainly did not act
-(rejected, refused, no connection); 2 usage error; 3 authentication or rate limit;
-4 an outcome unknown (check positions before trying again). The worst one wins.
+(rejected, refused, no connection, or verified from its records: safe to repeat); 2 usage
+error; 3 authentication or rate limit; 4 an outcome still unknown after verification
+(check positions before trying again); 5 liquidation sent but the position was not flat
+within --flat-timeout (--confirm). The worst one wins.
+
+Targets left unsettled are kept in a small state file (see _state_file) so that running
+the command again reads the server's records before sending anything for them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from ._exceptions import (
     AuthenticationError,
     ConnectionFailedError,
     LiquidationRejected,
+    NotFlatError,
+    NotLiquidatedError,
     OutcomeUnknownError,
     RateLimitError,
     RequestRejected,
@@ -30,6 +37,12 @@ from ._exceptions import (
 from ._result import LiquidationResult
 
 EXIT_OK, EXIT_NOT_LIQUIDATED, EXIT_USAGE, EXIT_AUTH_OR_RATE, EXIT_UNKNOWN = 0, 1, 2, 3, 4
+EXIT_NOT_FLAT = 5
+#: Overrides the state file's place (else $XDG_STATE_HOME or ~/.local/state).
+STATE_ENV_VAR = "TRADOVATE_LIQUIDATE_STATE"
+# The worst outcome of a batch decides the code: an unknown outcome is worse than one
+# known to be still closing.
+_SEVERITY = (EXIT_OK, EXIT_NOT_LIQUIDATED, EXIT_AUTH_OR_RATE, EXIT_NOT_FLAT, EXIT_UNKNOWN)
 
 
 class UsageError(Exception):
@@ -42,8 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cancel working orders and flatten positions on Tradovate.",
         epilog=(
             f"The token comes from {TOKEN_ENV_VAR} or --token-file, never from the command line "
-            "(process lists show arguments). Exit codes: 0 all liquidated, 1 some not liquidated, "
-            "2 usage error, 3 authentication or rate limit, 4 outcome unknown."
+            "(process lists show arguments). Exit codes: 0 all liquidated; 1 some not liquidated "
+            "and the server certainly did not act (a verified 'not liquidated' is safe to repeat); "
+            "2 usage error; 3 authentication or rate limit; 4 outcome still unknown after "
+            "verification: check positions; 5 sent but not flat within --flat-timeout "
+            f"(--confirm). Unsettled targets are kept in the state file ({STATE_ENV_VAR} or "
+            "--state-file; default under $XDG_STATE_HOME or ~/.local/state) and read back "
+            "before anything is sent for them again."
         ),
     )
     parser.add_argument("account_id", nargs="?", type=int, help="the account holding the position")
@@ -72,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--timeout", type=float, default=None, help="seconds per request")
     parser.add_argument("--json", action="store_true", help="print the outcomes as JSON")
+    parser.add_argument(
+        "--confirm", action="store_true", help="wait until each position reads 0 (exit 5 if not)"
+    )
+    parser.add_argument("--settle-timeout", type=float, default=None, help="seconds (default 5)")
+    parser.add_argument("--flat-timeout", type=float, default=None, help="seconds (default 30)")
+    parser.add_argument("--state-file", type=Path, default=None, help="pending targets file")
     parser.add_argument("--yes", action="store_true", help="do not ask before liquidating on live")
     return parser
 
@@ -85,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         client_kwargs: dict[str, Any] = {"environment": args.env, "base_url": args.base_url}
         if args.timeout is not None:
             client_kwargs["timeout"] = args.timeout
+        for name in ("settle_timeout", "flat_timeout"):
+            if getattr(args, name) is not None:
+                client_kwargs[name] = getattr(args, name)
+        client_kwargs["pending_file"] = args.state_file or _state_file()
         with LiquidationClient(token, **client_kwargs) as client:
             progress = (
                 _Progress(len(targets), sys.stderr)
@@ -98,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                 admin=args.admin,
                 custom_tag=args.tag,
                 is_automated=not args.manual,
+                confirm=args.confirm,
             )
     except (UsageError, ValueError, TypeError) as exc:
         print(f"tradovate-liquidate: {exc}", file=sys.stderr)
@@ -105,11 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     if progress is not None:
         progress.finish()
     rows = [_row(outcome) for outcome in outcomes]
+    if not args.confirm:
+        for row in rows:
+            del row["flat"]
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
         _print_table(rows, sys.stdout)
-    return max((_exit_code(outcome) for outcome in outcomes), default=EXIT_OK)
+    return max((_exit_code(outcome) for outcome in outcomes), default=EXIT_OK, key=_SEVERITY.index)
 
 
 def _targets(args: argparse.Namespace) -> list[tuple[int, int] | tuple[int, int, str | None]]:
@@ -144,6 +176,15 @@ def _read_csv(path: Path) -> list[tuple[int, int] | tuple[int, int, str | None]]
     if not targets:
         raise UsageError(f"{path}: no positions listed")
     return targets
+
+
+def _state_file() -> Path:
+    """Where unsettled targets are kept: $TRADOVATE_LIQUIDATE_STATE, else the state dir."""
+    override = os.environ.get(STATE_ENV_VAR)
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "tradovate-liquidate" / "pending.json"
 
 
 def _token(token_file: Path | None) -> str:
@@ -201,6 +242,8 @@ class _Progress:
 def _row(outcome: Outcome) -> dict[str, Any]:
     if isinstance(outcome, LiquidationResult):
         label = "liquidated" if outcome.order_id is not None else "already flat"
+        if outcome.verified:
+            label += " (verified)"
         return {
             "account_id": outcome.account_id,
             "contract_id": outcome.contract_id,
@@ -208,9 +251,11 @@ def _row(outcome: Outcome) -> dict[str, Any]:
             "order_id": outcome.order_id,
             "reason": "Success",
             "detail": "",
+            "flat": outcome.flat,
         }
     reason = outcome.reason if isinstance(outcome, LiquidationRejected) else type(outcome).__name__
-    order_id = outcome.order_id if isinstance(outcome, LiquidationRejected) else None
+    order_id = getattr(outcome, "order_id", None)
+    net_pos = getattr(outcome, "net_pos", None)
     return {
         "account_id": outcome.account_id,
         "contract_id": outcome.contract_id,
@@ -218,12 +263,17 @@ def _row(outcome: Outcome) -> dict[str, Any]:
         "order_id": order_id,
         "reason": reason,
         "detail": outcome.message,
+        "flat": None if net_pos is None else net_pos == 0,
     }
 
 
 def _label(error: Exception) -> str:
     if isinstance(error, OutcomeUnknownError):
         return "UNKNOWN: check positions"
+    if isinstance(error, NotLiquidatedError):
+        return "not liquidated (verified): safe to repeat"
+    if isinstance(error, NotFlatError):
+        return "NOT FLAT in time"
     if isinstance(error, LiquidationRejected | RequestRejected):
         return "rejected"
     if isinstance(error, AuthenticationError):
@@ -240,6 +290,8 @@ def _exit_code(outcome: Outcome) -> int:
         return EXIT_OK
     if isinstance(outcome, OutcomeUnknownError):
         return EXIT_UNKNOWN
+    if isinstance(outcome, NotFlatError):
+        return EXIT_NOT_FLAT
     if isinstance(outcome, AuthenticationError | RateLimitError):
         return EXIT_AUTH_OR_RATE
     return EXIT_NOT_LIQUIDATED
@@ -248,6 +300,9 @@ def _exit_code(outcome: Outcome) -> int:
 def _print_table(rows: list[dict[str, Any]], stream: TextIO) -> None:
     headers = ["account", "contract", "outcome", "order id", "reason"]
     keys = ["account_id", "contract_id", "outcome", "order_id", "reason"]
+    if rows and "flat" in rows[0]:
+        headers.append("flat")
+        keys.append("flat")
     cells = [[("" if row[key] is None else str(row[key])) for key in keys] for row in rows]
     widths = [
         max(len(header), *(len(line[i]) for line in cells)) for i, header in enumerate(headers)

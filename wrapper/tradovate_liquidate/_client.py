@@ -160,6 +160,7 @@ class LiquidationClient(ClientBase):
         custom_tag: str | None = None,
         is_automated: bool = True,
         timeout: float | httpx.Timeout | None = None,
+        confirm: bool = False,
     ) -> list[BatchOutcome]:
         """Liquidate many positions with bounded concurrency; never raises for one failure.
 
@@ -174,7 +175,7 @@ class LiquidationClient(ClientBase):
         target's own custom_tag wins). `concurrency` calls run at once.
         """
         batch = self._batch(
-            targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout
+            targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout, confirm
         )
         return run_batch(batch, self.liquidate_position)
 
