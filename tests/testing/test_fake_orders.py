@@ -174,3 +174,15 @@ def test_reads_need_a_token_and_get(slow: FakeTradovate) -> None:
         assert http.get("/order/deps", params={"masterid": ACCOUNT}).status_code == 401
         answer = http.post("/order/deps", params={"masterid": ACCOUNT})
         assert (answer.status_code, answer.headers.get("allow")) == (405, None)
+
+
+def test_the_fake_records_a_flip_and_two_closing_orders_in_flight(
+    slow: FakeTradovate, http: httpx.Client, clock: ManualClock
+) -> None:
+    """What the state-machine test watches: it must be able to see the danger."""
+    assert slow.crossed_zero == set()
+    http.post("/order/liquidateposition", json=body())
+    http.post("/order/liquidateposition", json=body())
+    clock.advance(5)
+    assert slow.crossed_zero == {(ACCOUNT, CONTRACT)}
+    assert slow.peak_closing_orders == {(ACCOUNT, CONTRACT): 2}

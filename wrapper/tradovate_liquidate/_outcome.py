@@ -78,11 +78,13 @@ def _send_and_settle(
         hint = exc.order_id if isinstance(exc, LiquidationRejected) else None
         if isinstance(exc, LiquidationRejected) and hint is None and _known(exc.reason):
             raise  # a refusal the spec knows, without an order: certain, nothing was done
-        pending.add(key, sent_at, hint)
+        pending.add(key, sent_at, hint, target.custom_tag)
         return (
-            yield from _settle(policy, verification, target._replace(order_hint=hint), sent_at, exc)
+            yield from _settle(
+                policy, verification, pending, target._replace(order_hint=hint), sent_at, exc
+            )
         )
-    pending.add(key, sent_at, answered.order_id)
+    pending.add(key, sent_at, answered.order_id, target.custom_tag)
     if answered.order_id is not None:
         return answered  # Success with its order: the answer decides, no read is spent
     cause = OutcomeUnknownError(
@@ -90,21 +92,29 @@ def _send_and_settle(
         account_id=target.account_id,
         contract_id=target.contract_id,
     )
-    return (yield from _settle(policy, verification, target, sent_at, cause))
+    return (yield from _settle(policy, verification, pending, target, sent_at, cause))
 
 
 def _settle(
-    policy: Policy, verification: Verification, target: Target, since: float, cause: TradovateError
+    policy: Policy,
+    verification: Verification,
+    pending: PendingTargets,
+    target: Target,
+    since: float,
+    cause: TradovateError,
 ) -> Steps[LiquidationResult]:
     verdict, net_pos = yield from settle_steps(policy, verification, target, since, cause)
-    return _result(target, verdict, net_pos)
+    result = _result(target, verdict, net_pos)
+    pending.add((target.account_id, target.contract_id), since, result.order_id)
+    return result
 
 
 def _check_pending(
     policy: Policy, target: Target, entry: Pending
 ) -> Steps[LiquidationResult | None]:
     """Our order since the first send, if one is working or settled the position; else None."""
-    hinted = target._replace(order_hint=entry.order_id)
+    # Our order carries the first send's tag (or none), whatever this call's tag is.
+    hinted = target._replace(order_hint=entry.order_id, custom_tag=entry.tag)
     try:
         snapshot = yield from snapshot_steps(policy, hinted, entry.since)
     except OutcomeUnknownError as exc:

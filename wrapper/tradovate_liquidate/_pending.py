@@ -19,6 +19,7 @@ Key = tuple[int, int]  # (account_id, contract_id)
 class Pending(NamedTuple):
     since: float  # wall-clock time of the first send still unsettled
     order_id: int | None
+    tag: str | None = None  # the custom_tag of that first send: its order carries it
 
 
 class PendingTargets:
@@ -33,14 +34,18 @@ class PendingTargets:
         with self._lock:
             return self._entries.get(key)
 
-    def add(self, key: Key, since: float, order_id: int | None) -> None:
+    def add(self, key: Key, since: float, order_id: int | None, tag: str | None = None) -> None:
         """Pending from `since`, unless it already is from earlier (the first send counts)."""
         with self._lock:
             known = self._entries.get(key)
-            first = since if known is None else min(known.since, since)
-            self._entries[key] = Pending(
-                first, order_id if order_id is not None else (known and known.order_id)
-            )
+            if known is None:
+                self._entries[key] = Pending(since, order_id, tag)
+            else:
+                self._entries[key] = Pending(
+                    min(known.since, since),
+                    known.order_id if order_id is None else order_id,
+                    known.tag,
+                )
             self._save()
 
     def clear(self, key: Key) -> None:
@@ -61,6 +66,7 @@ class PendingTargets:
                 (int(row["account_id"]), int(row["contract_id"])): Pending(
                     float(row["since"]),
                     None if row.get("order_id") is None else int(row["order_id"]),
+                    None if row.get("tag") is None else str(row["tag"]),
                 )
                 for row in rows
             }
@@ -72,7 +78,13 @@ class PendingTargets:
         if self._path is None:
             return
         rows = [
-            {"account_id": a, "contract_id": c, "since": p.since, "order_id": p.order_id}
+            {
+                "account_id": a,
+                "contract_id": c,
+                "since": p.since,
+                "order_id": p.order_id,
+                "tag": p.tag,
+            }
             for (a, c), p in sorted(self._entries.items())
         ]
         self._path.parent.mkdir(parents=True, exist_ok=True)

@@ -92,6 +92,9 @@ def snapshot_steps(policy: Policy, target: Target, since: float) -> Steps[Snapsh
     if target.custom_tag is not None:
         tagged = []
         for order in candidates:
+            if order.id == target.order_hint:
+                tagged.append(order)  # known ours by its id, whatever tag it was sent with
+                continue
             commands = yield from commands_steps(policy, target.account_id, int(order.id))  # type: ignore[arg-type]
             if any(command.custom_tag_50 == target.custom_tag for command in commands):
                 tagged.append(order)

@@ -155,6 +155,19 @@ class FakeTradovate:
             self._settle()
             return [o.order_id for o in self._book.live_orders(account_id, contract_id)]
 
+    @property
+    def crossed_zero(self) -> set[tuple[int, int]]:
+        """(account, contract) of every position a fill ever took across zero."""
+        with self._lock:
+            self._settle()
+            return set(self._book.crossed)
+
+    @property
+    def peak_closing_orders(self) -> dict[tuple[int, int], int]:
+        """The most closing orders ever live at once on each (account, contract)."""
+        with self._lock:
+            return dict(self._book.peak_closing)
+
     def order_status(self, order_id: int) -> str:
         with self._lock:
             self._settle()

@@ -66,6 +66,7 @@ class Holding:
     bought: int = 0
     sold: int = 0
     id: int = 0
+    side: int = 0  # the sign the test opened it with; a fill to the other sign crosses zero
 
     def row(self, account_id: int, contract_id: int) -> dict[str, Any]:
         return {
@@ -81,6 +82,10 @@ class Holding:
             "soldValue": self.sold * PRICE,
             "prevPos": self.prev_pos,
         }
+
+
+def _sign(value: int) -> int:
+    return (value > 0) - (value < 0)
 
 
 def stamp(seconds: float) -> str:
@@ -108,16 +113,20 @@ class Book:
     fills: list[dict[str, Any]] = field(default_factory=list)
     order_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1_000_001))
     other_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    #: (account, contract) of every position a fill took across zero (long to short or back)
+    crossed: set[tuple[int, int]] = field(default_factory=set)
+    #: the most closing orders ever live at once, per (account, contract)
+    peak_closing: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def set_position(self, account_id: int, contract_id: int, net_pos: int) -> None:
         now = self.clock()
         holding = self.positions.get((account_id, contract_id))
         if holding is None:
             self.positions[(account_id, contract_id)] = Holding(
-                net_pos, now, id=next(self.other_ids)
+                net_pos, now, id=next(self.other_ids), side=_sign(net_pos)
             )
         else:
-            holding.net_pos, holding.timestamp = net_pos, now
+            holding.net_pos, holding.timestamp, holding.side = net_pos, now, _sign(net_pos)
 
     def net_pos(self, account_id: int, contract_id: int) -> int:
         holding = self.positions.get((account_id, contract_id))
@@ -161,6 +170,10 @@ class Book:
             command["isAutomated"] = marks["is_automated"]
         self.commands.append(command)
         self.advance(now)
+        if order.closing:
+            key = (account_id, contract_id)
+            live = sum(o.closing for o in self.live_orders(*key))
+            self.peak_closing[key] = max(self.peak_closing.get(key, 0), live)
         return order
 
     def cancel(self, order: BookOrder) -> None:
@@ -199,6 +212,8 @@ class Book:
         else:
             holding.net_pos -= order.qty
             holding.sold += order.qty
+        if holding.side * holding.net_pos < 0:
+            self.crossed.add((order.account_id, order.contract_id))
         fill: dict[str, Any] = {"id": next(self.other_ids), "orderId": order.order_id}
         fill |= {"contractId": order.contract_id, "timestamp": stamp(when)}
         fill |= {"tradeDate": trade_date(when), "action": order.action, "qty": order.qty}
