@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +203,16 @@ def test_generated_models_round_trip_every_example(label: str, example: dict[str
     else:
         name = _which_shape(example)
     model = getattr(models, name)
-    assert model.from_dict(example).to_dict() == example
+    assert _same_instants(model.from_dict(example).to_dict()) == _same_instants(example)
+
+
+def _same_instants(value: Any) -> Any:
+    """`value` with every date-time string as a datetime: "...Z" comes back as "+00:00"."""
+    if isinstance(value, dict):
+        return {key: _same_instants(item) for key, item in value.items()}
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)", value):
+        return datetime.fromisoformat(value)
+    return value
 
 
 def _ok_schema() -> dict[str, Any]:
@@ -233,3 +243,77 @@ def test_the_wrapper_checks_the_spec_limits() -> None:
     props = SPEC["components"]["schemas"]["LiquidatePositionRequest"]["properties"]
     assert props["customTag50"]["maxLength"] == CUSTOM_TAG_MAX
     assert props["accountId"]["maximum"] == INT64_MAX
+
+
+READS = {
+    "/position/deps": ("positionDependents", "Position", "Account entity ID"),
+    "/position/ldeps": ("positionLDependents", "Position", None),
+    "/order/deps": ("orderDependents", "Order", "Account entity ID"),
+    "/order/item": ("orderItem", "Order", None),
+    "/command/deps": ("commandDependents", "Command", "Order entity ID"),
+    "/fill/deps": ("fillDependents", "Fill", "Order entity ID"),
+}
+VENDOR_REQUIRED = {
+    "Position": [
+        "accountId", "contractId", "timestamp", "tradeDate", "netPos",
+        "bought", "boughtValue", "sold", "soldValue", "prevPos",
+    ],
+    "Order": ["accountId", "timestamp", "action", "ordStatus", "admin"],
+    "Command": ["orderId", "timestamp", "commandType", "commandStatus"],
+    "Fill": [
+        "orderId", "contractId", "timestamp", "tradeDate", "action",
+        "qty", "price", "active", "finallyPaired",
+    ],
+    "TradeDate": ["year", "month", "day"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("path", sorted(READS))
+def test_reads_are_the_vendors_get_endpoints(path: str) -> None:
+    operation_id, model, master = READS[path]
+    operation = SPEC["paths"][path]["get"]
+    assert operation["operationId"] == operation_id
+    assert {"200", "400", "401", "429", "500"} <= set(operation["responses"])
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema.get("items", schema)["$ref"].endswith("/" + model)
+    if master is not None:
+        parameter = operation["parameters"][0]["$ref"].rsplit("/", 1)[1]
+        assert SPEC["components"]["parameters"][parameter]["description"] == master
+
+
+def test_read_schemas_keep_the_vendors_required_lists_and_stay_open() -> None:
+    schemas = SPEC["components"]["schemas"]
+    for name, required in VENDOR_REQUIRED.items():
+        assert schemas[name]["required"] == required, name
+        assert "additionalProperties" not in schemas[name], name
+        body = {**_first_example(name), "someFieldAddedLater": 1}
+        assert pointer_validator(f"/components/schemas/{name}").is_valid(body), name
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "enum", "known"),
+    [
+        ("Order", "ordStatus", "OrderOrdStatus", "Working"),
+        ("Order", "action", "OrderAction", "Sell"),
+        ("Command", "commandType", "CommandCommandType", "New"),
+        ("Command", "commandStatus", "CommandCommandStatus", "RiskPassed"),
+        ("Fill", "action", "FillAction", "Buy"),
+    ],
+)
+def test_read_enums_are_the_vendors_and_take_new_values(
+    model: str, field: str, enum: str, known: str
+) -> None:
+    assert known in SPEC["components"]["schemas"][enum]["enum"]
+    validator = pointer_validator(f"/components/schemas/{model}")
+    assert validator.is_valid({**_first_example(model), field: "AValueAddedNextYear"})
+    parsed = getattr(models, model).from_dict(
+        {**_first_example(model), field: "AValueAddedNextYear"}
+    )
+    assert "AValueAddedNextYear" in parsed.to_dict().values()
+
+
+def test_the_array_query_format_is_written_down_as_an_assumption() -> None:
+    (parameter,) = SPEC["paths"]["/position/ldeps"]["get"]["parameters"]
+    assert (parameter["style"], parameter["explode"]) == ("form", True)
+    assert "ASSUMPTION" in parameter["description"]
+    assert "masterids=1&masterids=2" in parameter["description"]

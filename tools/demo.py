@@ -46,10 +46,15 @@ def main() -> int:
         assert fake.stdout is not None
         base_url = fake.stdout.readline().strip()
         say(f"a fake Tradovate is serving {base_url}")
-        env = {**os.environ, "TRADOVATE_ACCESS_TOKEN": token}
-        say("one position: account 100001 is long 3 of contract 3570918, with two working orders")
-        single = run_cli(["100001", "3570918", "--base-url", base_url], env)
         with tempfile.TemporaryDirectory() as folder:
+            # The demo's pending targets belong to its fake, not in the user's state file.
+            env = {
+                **os.environ,
+                "TRADOVATE_ACCESS_TOKEN": token,
+                "TRADOVATE_LIQUIDATE_STATE": str(Path(folder) / "pending.json"),
+            }
+            say("one position: account 100001 is long 3 of contract 3570918, two working orders")
+            single = run_cli(["100001", "3570918", "--base-url", base_url], env)
             csv = Path(folder) / "positions.csv"
             csv.write_text(BATCH, encoding="utf-8")
             say("a batch from a CSV (one account is locked, one contract's session is closed):")

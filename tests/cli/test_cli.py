@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
-import io
 import json
 import os
 import pty
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tradovate_liquidate._cli import (
+from tradovate_liquidate._cli_output import (
     EXIT_AUTH_OR_RATE,
+    EXIT_NOT_FLAT,
     EXIT_NOT_LIQUIDATED,
     EXIT_OK,
     EXIT_UNKNOWN,
@@ -36,6 +36,14 @@ def fake() -> FakeTradovate:
     fake.add_position(account_id=100004, contract_id=3570918, net_pos=1)
     fake.set_account_status(100004, "locked")
     return fake
+
+
+@pytest.fixture(autouse=True)
+def state_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every run keeps its pending targets here, never in the user's own state directory."""
+    path = tmp_path / "state" / "pending.json"
+    monkeypatch.setenv("TRADOVATE_LIQUIDATE_STATE", str(path))
+    return path
 
 
 @pytest.fixture
@@ -132,14 +140,88 @@ def test_a_lockout_exits_3(fake: FakeTradovate, server: FakeServer) -> None:
     assert "rate limited" in done.stdout
 
 
-def test_an_unknown_outcome_exits_4_and_says_to_check(
-    fake: FakeTradovate, server: FakeServer
+def test_an_outcome_still_unknown_after_verification_exits_4_and_says_to_check(
+    fake: FakeTradovate, server: FakeServer, state_file: Path
 ) -> None:
     fake.inject(Fault.drop_connection())
+    fake.inject(Fault.read_error(), times=None)
     done = cli("100001", "3570918", "--base-url", server.base_url)
     assert done.returncode == EXIT_UNKNOWN
     assert "UNKNOWN: check positions" in done.stdout
-    assert len(fake.requests) == 1
+    assert [r.method for r in fake.requests] == ["POST", "GET", "GET", "GET"]
+    assert "100001" in state_file.read_text(), "kept pending for the next run"
+    # The next run reads before sending: reads still fail, so nothing is sent.
+    again = cli("100001", "3570918", "--base-url", server.base_url)
+    assert again.returncode == EXIT_UNKNOWN
+    assert [r.method for r in fake.requests].count("POST") == 1
+
+
+def test_a_lost_answer_is_verified_and_exits_0(fake: FakeTradovate, server: FakeServer) -> None:
+    fake.inject(Fault.drop_connection())
+    done = cli("100001", "3570918", "--base-url", server.base_url)
+    assert done.returncode == EXIT_OK, done.stdout
+    assert "liquidated (verified)" in done.stdout
+
+
+def test_verified_not_liquidated_exits_1_and_says_safe_to_repeat(
+    fake: FakeTradovate, server: FakeServer, state_file: Path
+) -> None:
+    fake.inject(Fault.drop_before_acting())
+    arguments = ("100001", "3570918", "--base-url", server.base_url, "--settle-timeout", "0.2")
+    done = cli(*arguments)
+    assert done.returncode == EXIT_NOT_LIQUIDATED
+    assert "safe to repeat" in done.stdout
+    assert fake.placed == []
+    again = cli(*arguments)
+    assert again.returncode == EXIT_OK, again.stdout
+    assert len(fake.placed) == 1
+    # Pending now with the new closing order, until a run reads it filled (or --confirm).
+    assert f'"order_id": {fake.placed[0].order_id}' in state_file.read_text()
+
+
+def test_a_late_action_is_found_by_the_next_run_and_nothing_is_sent(
+    fake: FakeTradovate, server: FakeServer
+) -> None:
+    fake.inject(Fault.late_action(0.5))
+    arguments = ("100001", "3570918", "--base-url", server.base_url, "--timeout", "0.2")
+    done = cli(*arguments, "--settle-timeout", "0")
+    assert done.returncode == EXIT_NOT_LIQUIDATED, done.stdout
+    deadline = time.monotonic() + 30
+    while not fake.placed and time.monotonic() < deadline:
+        time.sleep(0.05)
+    again = cli(*arguments)
+    assert again.returncode == EXIT_OK, again.stdout
+    assert [r.method for r in fake.requests].count("POST") == 1, "the late order was found"
+    assert len(fake.placed) == 1
+
+
+def test_confirm_adds_a_flat_column_and_exits_5_when_not_flat_in_time(
+    server: FakeServer, fake: FakeTradovate
+) -> None:
+    done = cli("100002", "3570918", "--base-url", server.base_url, "--confirm")
+    assert done.returncode == EXIT_OK, done.stdout
+    assert done.stdout.splitlines()[0].split()[-1] == "flat"
+    fake._book.fill_mode = "never"
+    slow = cli(
+        "100001", "3570918", "--base-url", server.base_url, "--confirm", "--flat-timeout", "0.3"
+    )
+    assert slow.returncode == EXIT_NOT_FLAT, slow.stdout
+    assert "NOT FLAT" in slow.stdout
+
+
+def test_help_documents_every_exit_code() -> None:
+    done = cli("--help")
+    text = " ".join(done.stdout.split())
+    for phrase in (
+        "0 all liquidated",
+        "1 some not liquidated",
+        "2 usage error",
+        "3 authentication",
+        "4 outcome still unknown",
+        "5 sent but not flat",
+        "state file",
+    ):
+        assert phrase in text, phrase
 
 
 def test_the_worst_outcome_decides_the_exit_code(
@@ -148,6 +230,7 @@ def test_the_worst_outcome_decides_the_exit_code(
     csv = tmp_path / "positions.csv"
     csv.write_text("account_id,contract_id\n100004,3570918\n100001,3570918\n")
     fake.schedule([None, Fault.server_error()])
+    fake.inject(Fault.read_error(), times=None)
     done = cli("--from-csv", str(csv), "--base-url", server.base_url, "--concurrency", "1")
     assert done.returncode == EXIT_UNKNOWN
 
@@ -212,50 +295,6 @@ def test_the_token_comes_only_from_the_environment_or_a_file(
     assert done.returncode == EXIT_OK
 
 
-def test_live_refuses_without_a_terminal_and_without_yes() -> None:
-    done = cli("100001", "3570918", "--env", "live", stdin=subprocess.DEVNULL)
-    assert done.returncode == EXIT_USAGE
-    assert "refusing to liquidate on LIVE without --yes" in done.stderr
-
-
-def test_live_asks_for_the_account_id_and_stops_on_a_wrong_answer() -> None:
-    primary, secondary = pty.openpty()
-    try:
-        os.write(primary, b"999\n")
-        done = cli("100001", "3570918", "--env", "live", stdin=secondary)
-    finally:
-        os.close(primary)
-        os.close(secondary)
-    assert done.returncode == EXIT_USAGE
-    assert "Type the account id (100001) to go on" in done.stderr
-    assert "not confirmed; nothing was sent" in done.stderr
-
-
-def test_live_confirmation_accepts_the_right_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In-process, so that a right answer never reaches the real live host."""
-    import argparse
-    import io
-
-    from tradovate_liquidate import _cli
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    args = argparse.Namespace(env="live", base_url=None, yes=False)
-    monkeypatch.setattr(sys, "stdin", Terminal("3\n"))
-    _cli._confirm_live(args, [(1, 2), (3, 4), (5, 6)])  # the count of positions: accepted
-    monkeypatch.setattr(sys, "stdin", Terminal("1\n"))
-    with pytest.raises(_cli.UsageError, match="not confirmed"):
-        _cli._confirm_live(args, [(1, 2), (3, 4), (5, 6)])
-    _cli._confirm_live(
-        argparse.Namespace(env="live", base_url=None, yes=True), [(1, 2)]
-    )  # --yes: no question
-    _cli._confirm_live(
-        argparse.Namespace(env="demo", base_url=None, yes=False), [(1, 2)]
-    )  # demo: no question
-
-
 def test_a_progress_line_on_a_terminals_stderr(
     fake: FakeTradovate, server: FakeServer, tmp_path: Path
 ) -> None:
@@ -286,71 +325,6 @@ def test_python_dash_m_and_the_console_script_are_the_same_command() -> None:
     )
     assert via_script.returncode == 0
     assert via_script.stdout == cli("--help").stdout
-
-
-LIVE_VARIANTS = [
-    "https://live.tradovateapi.com/v1",
-    "https://LIVE.tradovateapi.com/v1",
-    "https://Live.TradovateAPI.COM/v1/",
-    "https://live.tradovateapi.com:443/v1",
-    "https://live.tradovateapi.com:8443/v1",
-    "https://live.tradovateapi.com./v1",
-    "https://LIVE.tradovateapi.com.:443/v1",
-    "https://eu.live.tradovateapi.com/v1",
-    "https://bücher.live.tradovateapi.com/v1",  # IDNA: a Unicode subdomain
-    "https://xn--bcher-kva.live.tradovateapi.com/v1",  # the same, as punycode
-    # full-width letters, which IDNA maps to ASCII
-    "https://" + "".join(chr(ord(c) + 0xFEE0) for c in "live") + ".tradovateapi.com/v1",
-    "https://live。tradovateapi。com/v1",  # an ideographic full stop is a dot for IDNA
-    "https://user@live.tradovateapi.com/v1",
-]
-DEMO_HOSTS = [
-    "https://demo.tradovateapi.com/v1",
-    "https://DEMO.tradovateapi.com./v1",
-    "https://notlive.tradovateapi.com/v1",
-    "https://live.tradovateapi.com.example.org/v1",
-    "http://127.0.0.1:8000/v1",
-]
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-@pytest.mark.parametrize("base_url", LIVE_VARIANTS)
-def test_every_spelling_of_the_live_host_is_guarded(
-    base_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tradovate_liquidate import _cli
-
-    args = argparse.Namespace(env="demo", base_url=base_url, yes=False)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # no one at a terminal: refused
-    with pytest.raises(_cli.UsageError, match="refusing to liquidate on LIVE"):
-        _cli._confirm_live(args, [(100001, 3570918)])
-    monkeypatch.setattr(sys, "stdin", _Terminal("999\n"))  # at a terminal: asked
-    with pytest.raises(_cli.UsageError, match="not confirmed"):
-        _cli._confirm_live(args, [(100001, 3570918)])
-
-
-@pytest.mark.parametrize("base_url", DEMO_HOSTS)
-def test_other_hosts_are_not_asked_about(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tradovate_liquidate import _cli
-
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    _cli._confirm_live(argparse.Namespace(env="demo", base_url=base_url, yes=False), [(1, 2)])
-
-
-def test_an_uppercase_live_url_is_refused_by_the_command_without_a_terminal() -> None:
-    done = cli(
-        "100001",
-        "3570918",
-        "--base-url",
-        "https://LIVE.tradovateapi.com:443/v1",
-        stdin=subprocess.DEVNULL,
-    )
-    assert done.returncode == EXIT_USAGE
-    assert "refusing to liquidate on LIVE without --yes" in done.stderr
 
 
 def test_a_csv_saved_with_a_byte_order_mark_is_read(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tradovate_liquidate._cli import EXIT_AUTH_OR_RATE, EXIT_OK, EXIT_USAGE
+from tradovate_liquidate._cli_output import EXIT_AUTH_OR_RATE, EXIT_OK, EXIT_USAGE
 from tradovate_liquidate.testing import FakeServer, FakeTradovate
 
 USER, PASSWORD, SEC = "cli-user", "cli-password-canary", "cli-sec-canary"
@@ -74,7 +74,7 @@ def test_no_token_cache_signs_in_each_run_and_writes_nothing(
     for _ in range(2):
         assert cli(server, tmp_path, "--no-token-cache", **from_env()).returncode == EXIT_OK
     assert fake.auth.logins == 2
-    assert not (tmp_path / "state").exists()
+    assert not list((tmp_path / "state").rglob("token*")), "no token was cached"
 
 
 def test_a_cached_token_the_server_refuses_leads_to_one_sign_in(

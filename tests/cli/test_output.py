@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tradovate_liquidate._cli import (
-    CREDENTIAL_ENV_VARS,
+from tradovate_liquidate._cli import CREDENTIAL_ENV_VARS
+from tradovate_liquidate._cli_output import (
     EXIT_AUTH_OR_RATE,
     EXIT_NOT_LIQUIDATED,
     EXIT_OK,

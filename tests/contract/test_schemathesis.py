@@ -60,3 +60,19 @@ def test_stateful(contract_schema: OpenApiSchema, fake: FakeTradovate) -> None:
     # Each demo position was opened once, so the LiquidateSamePositionAgain link must never
     # produce a second closing order.
     assert_no_position_closed_twice(fake)
+
+
+def test_every_read_operation_was_exercised(fake: FakeTradovate) -> None:
+    """Runs after the two above (same module fake): the reads were covered, and answered."""
+    answered = {r.path for r in fake.requests if r.method == "GET" and r.status == 200}
+    refused = {r.path for r in fake.requests if r.method == "GET" and r.status == 400}
+    reads = {
+        "/v1/position/deps",
+        "/v1/position/ldeps",
+        "/v1/order/deps",
+        "/v1/order/item",
+        "/v1/command/deps",
+        "/v1/fill/deps",
+    }
+    assert reads - {"/v1/order/item"} <= answered
+    assert reads <= refused | answered

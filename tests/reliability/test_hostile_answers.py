@@ -22,6 +22,9 @@ from tradovate_liquidate import (
 from ..harness import Harness
 from .hostile import HostileServer, response, trickled
 
+# What an answer alone means; verification's reads would meet the same hostile server.
+pytestmark = pytest.mark.answer_only
+
 OK = json.dumps({"failureReason": "Success", "orderId": 7}).encode()
 
 

@@ -16,8 +16,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tradovate_liquidate import LiquidationResult, TradovateError, _exceptions
-from tradovate_liquidate._cli import _exit_code
+from tradovate_liquidate import (
+    LIQUIDATION_ANSWER_LIMIT,
+    LiquidationResult,
+    OutcomeUnknownError,
+    TradovateError,
+    _exceptions,
+)
+from tradovate_liquidate._cli_output import _exit_code
+from tradovate_liquidate.testing import ManualClock
 
 from ..harness import Harness
 
@@ -47,11 +54,19 @@ def raising(error: type[httpx.RequestError]) -> Answer:
 
 # answer column -> (what the server does on each attempt, token is a callable?)
 SCENARIOS: dict[str, tuple[Answer, bool]] = {
-    "200 `failureReason` `Success`": (
+    "200 `failureReason` `Success` with an `orderId`": (
         json_answer({"failureReason": "Success", "orderId": 7}),
         False,
     ),
-    "200 another `failureReason`, known or new": (
+    "200 `failureReason` `Success` without an `orderId`": (
+        json_answer({"failureReason": "Success"}),
+        False,
+    ),
+    "200 a known `failureReason` but `Success`, no `orderId`": (
+        json_answer({"failureReason": "TradingLocked", "failureText": "locked"}),
+        False,
+    ),
+    "200 a new `failureReason`, or any with an `orderId`": (
         json_answer({"failureReason": "ReasonAddedLater", "orderId": 8, "newField": 1}),
         False,
     ),
@@ -80,6 +95,10 @@ SCENARIOS: dict[str, tuple[Answer, bool]] = {
         lambda request, attempt: httpx.Response(200, content=b"[" * 100_000),
         False,
     ),
+    "an answer over `max_answer_bytes` once decompressed": (
+        lambda request, attempt: httpx.Response(200, content=b" " * (LIQUIDATION_ANSWER_LIMIT + 1)),
+        False,
+    ),
     "400": (json_answer({"errorText": "contractId: expected an integer"}, 400), False),
     "401": (status_answer(401, "Access is denied"), True),
     "404": (status_answer(404, "Not Found"), False),
@@ -89,7 +108,7 @@ SCENARIOS: dict[str, tuple[Answer, bool]] = {
     "5xx, or a non-standard status such as 520": (status_answer(520, "<html></html>"), False),
     "any other status": (status_answer(418), False),
     "no connection could be made": (raising(httpx.ConnectError), False),
-    "timeout or dropped connection after sending": (raising(httpx.ReadTimeout), False),
+    "timeout, deadline or dropped connection after sending": (raising(httpx.ReadTimeout), False),
 }
 
 
@@ -117,40 +136,69 @@ def test_every_row_has_a_scenario_and_every_scenario_a_row() -> None:
     assert [row[0] for row in ROWS] == list(SCENARIOS)
 
 
-@pytest.mark.parametrize(("answer", "error", "action", "exit_code"), ROWS, ids=[r[0] for r in ROWS])
-def test_each_answer_is_handled_as_the_table_says(
-    harness: Harness, answer: str, error: str, action: str, exit_code: str
-) -> None:
+def run_row(
+    harness: Harness, answer: str, *, verify: bool
+) -> tuple[LiquidationResult | TradovateError, int, int]:
+    """The call's outcome, and how many POSTs and reads reached the server."""
     respond, callable_token = SCENARIOS[answer]
-    attempts: list[httpx.Request] = []
+    posts: list[httpx.Request] = []
+    reads: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        attempts.append(request)
-        return respond(request, len(attempts))
+        if request.method == "GET":  # verification's reads: here they always fail
+            reads.append(request)
+            return httpx.Response(500, text="reads are down")
+        posts.append(request)
+        return respond(request, len(posts))
 
     client_kwargs: dict[str, Any] = {
         "token": (lambda: "tok") if callable_token else "tok",
         "transport": httpx.MockTransport(handler),
         "connect_backoff": 0,
         "connect_retries": 2,
+        "verify_outcome": verify,
+        "clock": ManualClock(),  # settle and read backoff cost no real time
     }
     outcome: LiquidationResult | TradovateError
     try:
         outcome = harness.liquidate(client_kwargs, 1, 2)
     except TradovateError as exc:
         outcome = exc
+    return outcome, len(posts), len(reads)
+
+
+@pytest.mark.parametrize(("answer", "error", "action", "exit_code"), ROWS, ids=[r[0] for r in ROWS])
+def test_each_answer_alone_is_handled_as_the_table_says(
+    harness: Harness, answer: str, error: str, action: str, exit_code: str
+) -> None:
+    outcome, posts, reads = run_row(harness, answer, verify=False)
     named = re.findall(r"`(\w+)`", error)
     expected_class = "LiquidationResult" if error.startswith(("none", "per the rest")) else named[0]
     assert type(outcome).__name__ == expected_class
-    expected_requests = {"resends (`connect_retries`)": 3}.get(
+    expected_posts = {"resends (`connect_retries`)": 3}.get(
         action, 2 if action.startswith(("resends", "waits")) else 1
     )
-    assert len(attempts) == expected_requests
-    assert _exit_code(outcome) == int(exit_code)
-    if isinstance(outcome, LiquidationResult):
+    assert (posts, reads) == (expected_posts, 0)
+    if action != "verifies":
+        assert _exit_code(outcome) == int(exit_code)
+    if isinstance(outcome, LiquidationResult) and action != "verifies":
         assert outcome.order_id is not None
-    if "order id kept" in action:
+    if answer.startswith("200 a new"):
         assert getattr(outcome, "order_id", None) == 8
         assert getattr(outcome, "raw", {}).get("newField") == 1
     if "names the URL" in error:
         assert "/v1/order/liquidateposition" in str(outcome)
+
+
+@pytest.mark.parametrize(("answer", "error", "action", "exit_code"), ROWS, ids=[r[0] for r in ROWS])
+def test_a_verified_answer_is_read_back_never_resent(
+    harness: Harness, answer: str, error: str, action: str, exit_code: str
+) -> None:
+    outcome, posts, reads = run_row(harness, answer, verify=True)
+    if action != "verifies":
+        assert reads == 0, "only uncertain answers are read back"
+        return
+    assert posts == 1, "an answer the server may have acted on is never resent"
+    assert reads >= 1
+    assert isinstance(outcome, OutcomeUnknownError), "the reads failed: still unknown"
+    assert _exit_code(outcome) == int(exit_code) == 4

@@ -11,6 +11,9 @@ from tradovate_liquidate.testing import FakeTradovate, Fault
 
 from .conftest import ACCOUNT, CONTRACT, Harness
 
+# What an answer alone means: these clients do not verify (see tests/conftest.py).
+pytestmark = pytest.mark.answer_only
+
 
 def test_one_debug_record_per_request(
     harness: Harness, fake: FakeTradovate, on_fake: dict[str, Any], caplog: pytest.LogCaptureFixture

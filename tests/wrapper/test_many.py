@@ -19,6 +19,9 @@ from tradovate_liquidate.testing import FakeTradovate, Fault, RateLimit
 
 from .conftest import Harness
 
+# What an answer alone means: these clients do not verify (see tests/conftest.py).
+pytestmark = pytest.mark.answer_only
+
 
 @pytest.fixture
 def book() -> FakeTradovate:

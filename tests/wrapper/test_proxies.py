@@ -14,6 +14,10 @@ from tradovate_liquidate.testing import FakeServer, FakeTradovate
 
 from .conftest import ACCOUNT, CONTRACT, Harness
 
+# Calls here repeat one target to test the session or the transport, not what a
+# pending target does: the clients decide on the answer alone.
+pytestmark = pytest.mark.answer_only
+
 
 class _Proxy(ThreadingHTTPServer):
     """A loopback HTTP proxy that answers every request itself and records its target."""

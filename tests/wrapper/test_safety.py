@@ -23,6 +23,9 @@ from tradovate_liquidate.testing import FakeTradovate, Fault
 
 from .conftest import ACCOUNT, CONTRACT, Harness
 
+# What an answer alone means: these clients do not verify (see tests/conftest.py).
+pytestmark = pytest.mark.answer_only
+
 
 @pytest.mark.parametrize(
     ("fault", "error"),

@@ -30,6 +30,8 @@ from ._exceptions import (
     AuthenticationError,
     ConnectionFailedError,
     LiquidationRejected,
+    NotFlatError,
+    NotLiquidatedError,
     OutcomeUnknownError,
     RateLimitError,
     RequestRejected,
@@ -40,15 +42,21 @@ from ._exceptions import (
 from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE, TokenManager
+from ._verify import CLOCK_SKEW_ALLOWANCE, DEFAULT_FLAT_TIMEOUT, DEFAULT_SETTLE_TIMEOUT
 from ._version import __version__
 
 if TYPE_CHECKING:
     from ._async_client import AsyncLiquidationClient
+    from ._models import Command, Fill, Order, Position, TradeDate
     from ._reasons import KNOWN_FAILURE_REASONS
 
 # Loaded on first use (PEP 562): the async client pulls in asyncio, the failure reasons
 # the generated models; a service that only imports this package pays for neither.
-_LAZY = {"AsyncLiquidationClient": "._async_client", "KNOWN_FAILURE_REASONS": "._reasons"}
+_LAZY = {
+    "AsyncLiquidationClient": "._async_client",
+    "KNOWN_FAILURE_REASONS": "._reasons",
+    **dict.fromkeys(["Command", "Fill", "Order", "Position", "TradeDate"], "._models"),
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -66,12 +74,15 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "CLOCK_SKEW_ALLOWANCE",
     "DEFAULT_CONCURRENCY",
     "DEFAULT_CONNECT_BACKOFF",
     "DEFAULT_CONNECT_RETRIES",
     "DEFAULT_DEADLINE",
+    "DEFAULT_FLAT_TIMEOUT",
     "DEFAULT_MAX_PENALTY_WAIT",
     "DEFAULT_RENEW_BEFORE",
+    "DEFAULT_SETTLE_TIMEOUT",
     "DEFAULT_TIMEOUT",
     "ENVIRONMENTS",
     "KNOWN_FAILURE_REASONS",
@@ -79,17 +90,24 @@ __all__ = [
     "TOKEN_ENV_VAR",
     "AsyncLiquidationClient",
     "AuthenticationError",
+    "Command",
     "ConnectionFailedError",
     "Credentials",
+    "Fill",
     "LiquidationClient",
     "LiquidationRejected",
     "LiquidationResult",
     "LiquidationTarget",
+    "NotFlatError",
+    "NotLiquidatedError",
+    "Order",
     "OutcomeUnknownError",
+    "Position",
     "RateLimitError",
     "RequestRejected",
     "ServerError",
     "TokenManager",
+    "TradeDate",
     "TradovateError",
     "UnexpectedResponseError",
     "__version__",

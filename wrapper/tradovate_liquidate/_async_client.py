@@ -7,11 +7,12 @@ cannot drift. Keep the differences between them in _async_support.py/_sync_suppo
 
 from __future__ import annotations
 
+import os
 import ssl
 import time
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -20,12 +21,12 @@ from ._async_support import (
     TokenSource,
     current_token,
     new_http_client,
+    pause,
     run_batch,
-    sleep,
     wait_for,
     within,
 )
-from ._base import ClientBase, check_injected_http, log_wait, logger
+from ._base import ClientBase, Clock, check_injected_http, log_wait, logger
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
 from ._config import (
@@ -44,6 +45,10 @@ from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE
 from ._steps import Await, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
 from ._transports import check_backend
+from ._verify import DEFAULT_FLAT_TIMEOUT, DEFAULT_SETTLE_TIMEOUT
+
+if TYPE_CHECKING:
+    from tradovate_api.models import Order, Position
 
 #: keep_alive: the wait before trying again after a background renewal failed.
 KEEP_ALIVE_RETRY = 60.0
@@ -83,6 +88,12 @@ class AsyncLiquidationClient(ClientBase):
     `transport` or `http_client` inject httpx pieces, for example
     `FakeTradovate().transport()` in tests; a client you pass in is yours to close.
     Redirects are never followed, so the token goes only to the configured host.
+
+    An uncertain answer is verified from the server's records within `settle_timeout`
+    seconds (see _verify.py); `verify_outcome=False` turns that off (and the pending
+    checks with it). `flat_timeout` bounds confirm=True. `pending_file` keeps unsettled
+    targets across processes (the CLI's state file). `clock` (time() and sleep()) is for
+    tests: testing.ManualClock makes every wait instant.
     """
 
     def __init__(
@@ -107,6 +118,11 @@ class AsyncLiquidationClient(ClientBase):
         trust_env: bool = True,
         proxy: httpx.Proxy | str | None = None,
         http_backend: str = "httpx",
+        verify_outcome: bool = True,
+        settle_timeout: float = DEFAULT_SETTLE_TIMEOUT,
+        flat_timeout: float = DEFAULT_FLAT_TIMEOUT,
+        pending_file: str | os.PathLike[str] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(
             token,
@@ -122,6 +138,7 @@ class AsyncLiquidationClient(ClientBase):
             deadline=deadline,
             max_answer_bytes=max_answer_bytes,
         )
+        self._set_verification(verify_outcome, settle_timeout, flat_timeout, clock, pending_file)
         check_injected_http(http_client, transport, httpx.AsyncClient)
         headers = user_agent_headers(user_agent, http_client)
         backend = check_backend(http_backend, transport is not None or http_client is not None)
@@ -156,14 +173,18 @@ class AsyncLiquidationClient(ClientBase):
         custom_tag: str | None = None,
         is_automated: bool = True,
         timeout: float | httpx.Timeout | None = None,
+        confirm: bool = False,
     ) -> LiquidationResult:
         """Cancel the account's working orders on the contract and close the position.
 
-        Returns the result when the server answers Success, with the closing order's id.
-        Raises a TradovateError subclass otherwise (see the table in _exceptions.py); an
-        OutcomeUnknownError means the server may have acted, so check positions before
-        trying again. Invalid arguments raise ValueError or TypeError naming the
-        argument, before anything is sent.
+        Returns the result when the server answers Success, with the closing order's id,
+        or when an uncertain answer was verified from the server's records
+        (`verified=True`). Raises a TradovateError subclass otherwise (see the table in
+        _exceptions.py): NotLiquidatedError when the records show nothing was done (safe
+        to call again), OutcomeUnknownError when even they could not tell. A target left
+        unsettled is read before anything is sent again. `confirm=True` returns only once
+        the position reads 0, else NotFlatError after `flat_timeout`. Invalid arguments
+        raise ValueError or TypeError naming the argument, before anything is sent.
 
         `admin` is sent as given (the vendor does not document it; almost every client
         sends False). `custom_tag` (at most 64 characters) is your own label, to find the
@@ -180,9 +201,27 @@ class AsyncLiquidationClient(ClientBase):
         """
         self._start_keep_alive()
         steps, timeout_ = self._liquidation(
-            account_id, contract_id, admin, custom_tag, is_automated, timeout
+            account_id, contract_id, admin, custom_tag, is_automated, timeout, confirm
         )
         return await self._drive(steps, timeout_)
+
+    async def positions(self, account_id: int) -> list[Position]:
+        """The account's positions (GET /position/deps), as the generated models."""
+        return await self._drive(self._positions(account_id), self.timeout)
+
+    async def orders(self, account_id: int) -> list[Order]:
+        """The account's orders, working and done (GET /order/deps)."""
+        return await self._drive(self._orders(account_id), self.timeout)
+
+    async def net_position(self, account_id: int, contract_id: int) -> int:
+        """The account's net position on the contract; 0 when there is no row."""
+        return await self._drive(self._net_position(account_id, contract_id), self.timeout)
+
+    async def wait_until_flat(
+        self, account_id: int, contract_id: int, *, timeout: float | None = None
+    ) -> None:
+        """Return once the position reads 0; NotFlatError after `timeout` (flat_timeout)."""
+        await self._drive(self._until_flat(account_id, contract_id, timeout), self.timeout)
 
     async def liquidate_many(
         self,
@@ -194,6 +233,7 @@ class AsyncLiquidationClient(ClientBase):
         custom_tag: str | None = None,
         is_automated: bool = True,
         timeout: float | httpx.Timeout | None = None,
+        confirm: bool = False,
     ) -> list[BatchOutcome]:
         """Liquidate many positions with bounded concurrency; never raises for one failure.
 
@@ -208,7 +248,7 @@ class AsyncLiquidationClient(ClientBase):
         target's own custom_tag wins). `concurrency` calls run at once.
         """
         batch = self._batch(
-            targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout
+            targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout, confirm
         )
         return await run_batch(batch, self.liquidate_position)
 
@@ -221,11 +261,11 @@ class AsyncLiquidationClient(ClientBase):
                 outcome: Outcome | None = None
                 if isinstance(step, Send):
                     while (remaining := self._gate.remaining()) > 0:
-                        await sleep(remaining)
+                        await pause(self._clock, remaining)
                     outcome = await self._send(step.request, token, timeout)
                 elif isinstance(step, Sleep):
-                    log_wait("no connection", step.seconds)
-                    await sleep(step.seconds)
+                    log_wait(step.reason, step.seconds)
+                    await pause(self._clock, step.seconds)
                 elif isinstance(step, Penalty):
                     log_wait("time penalty", step.seconds)
                     self._gate.close_for(step.seconds)

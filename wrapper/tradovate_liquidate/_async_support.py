@@ -107,3 +107,12 @@ class Background:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+async def pause(clock: Any, seconds: float) -> None:
+    """Wait `seconds`, or let an injected clock skip them (yielding to the loop once)."""
+    if clock is None:
+        await asyncio.sleep(seconds)
+    else:
+        clock.sleep(seconds)
+        await asyncio.sleep(0)

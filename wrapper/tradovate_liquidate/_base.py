@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
 
-from ._arguments import check_flag, liquidation_request
+from ._arguments import check_flag, check_id, liquidation_request
 from ._batch import Batch
 from ._config import (
     MAX_PENALTY_ROUNDS,
@@ -23,14 +24,29 @@ from ._config import (
 )
 from ._exceptions import AuthenticationError
 from ._gate import PenaltyGate
-from ._policy import Policy, liquidation_steps
+from ._outcome import outcome_steps
+from ._pending import PendingTargets
+from ._policy import Policy
 from ._reading import ACCEPT_ENCODING
+from ._reads import net_position_steps, orders_steps, positions_steps
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE, TokenManager
 from ._steps import Outcome, Request, Steps, T
+from ._verify import Verification, flat_steps
+
+if TYPE_CHECKING:
+    from tradovate_api.models import Order, Position
 
 logger = logging.getLogger("tradovate_liquidate")
 _NO_AUTH = {"Accept-Encoding": ACCEPT_ENCODING}
+
+
+class Clock(Protocol):
+    """Wall-clock time and a way to wait: inject one (testing.ManualClock) to skip waits."""
+
+    def time(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
 
 
 class ClientBase:
@@ -73,6 +89,38 @@ class ClientBase:
         if self._keep_alive and self._session is None:
             raise ValueError("keep_alive: needs credentials= or a TokenManager as token=")
 
+    def _set_verification(
+        self,
+        verify_outcome: object,
+        settle_timeout: object,
+        flat_timeout: object,
+        clock: Clock | None,
+        pending_file: object,
+    ) -> None:
+        """Verification settings (see _verify.py), checked here once."""
+        from ._arguments import check_flag
+
+        if clock is not None and not (
+            callable(getattr(clock, "time", None)) and callable(getattr(clock, "sleep", None))
+        ):
+            raise TypeError(
+                f"clock: expected an object with time() and sleep(), not {type(clock).__name__}"
+            )
+        if pending_file is not None and not isinstance(pending_file, str | os.PathLike):
+            raise TypeError(
+                f"pending_file: expected a path or None, not {type(pending_file).__name__}"
+            )
+        self._clock = clock
+        if clock is not None:
+            self._gate = PenaltyGate(clock.time)  # penalty waits skip by the same clock
+        self._verification = Verification(
+            enabled=check_flag(verify_outcome, "verify_outcome"),
+            settle_timeout=check_non_negative(settle_timeout, "settle_timeout"),
+            flat_timeout=check_non_negative(flat_timeout, "flat_timeout"),
+            now=time.time if clock is None else clock.time,
+        )
+        self._pending = PendingTargets(pending_file)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r}>"
 
@@ -87,19 +135,24 @@ class ClientBase:
         custom_tag: object,
         is_automated: object,
         timeout: object,
+        confirm: object = False,
     ) -> tuple[Steps[LiquidationResult], httpx.Timeout]:
         """One liquidation's steps; every argument is checked here, before anything is sent."""
+        from ._arguments import check_flag
+
         body = liquidation_request(account_id, contract_id, admin, custom_tag, is_automated)
         timeout_ = self._call_timeout(timeout)
-        return self._signed_in(liquidation_steps(self._policy, body), body), timeout_
+        confirm_ = check_flag(confirm, "confirm")
+        steps = outcome_steps(self._policy, self._verification, self._pending, body, confirm_)
+        context = {"account_id": body.account_id, "contract_id": body.contract_id}
+        return self._signed_in(steps, context), timeout_
 
-    def _signed_in(self, steps: Steps[T], body: Any) -> Steps[T]:
+    def _signed_in(self, steps: Steps[T], context: dict[str, Any]) -> Steps[T]:
         """With credentials or a TokenManager, `steps` wrapped in the session's rules."""
         if self._session is None:
             return steps
         from ._session_steps import with_session
 
-        context = {"account_id": body.account_id, "contract_id": body.contract_id}
         return with_session(self._session, self._policy, steps, context)
 
     def _refresh(self, *, force_renew: bool) -> Steps[None]:
@@ -108,6 +161,29 @@ class ClientBase:
 
         if self._session is not None:
             yield from refresh_steps(self._session, self._policy, force_renew=force_renew)
+
+    def _positions(self, account_id: object) -> Steps[list[Position]]:
+        account = check_id(account_id, "account_id")
+        return self._signed_in(positions_steps(self._policy, account), {"account_id": account})
+
+    def _orders(self, account_id: object) -> Steps[list[Order]]:
+        account = check_id(account_id, "account_id")
+        return self._signed_in(orders_steps(self._policy, account), {"account_id": account})
+
+    def _net_position(self, account_id: object, contract_id: object) -> Steps[int]:
+        account, contract = check_id(account_id, "account_id"), check_id(contract_id, "contract_id")
+        steps = net_position_steps(self._policy, account, contract)
+        return self._signed_in(steps, {"account_id": account, "contract_id": contract})
+
+    def _until_flat(self, account_id: object, contract_id: object, timeout: object) -> Steps[None]:
+        account, contract = check_id(account_id, "account_id"), check_id(contract_id, "contract_id")
+        seconds = (
+            self._verification.flat_timeout
+            if timeout is None
+            else check_non_negative(timeout, "timeout")
+        )
+        steps = flat_steps(self._policy, self._verification, account, contract, seconds)
+        return self._signed_in(steps, {"account_id": account, "contract_id": contract})
 
     def _batch(
         self,
@@ -118,11 +194,15 @@ class ClientBase:
         custom_tag: object,
         is_automated: object,
         timeout: object,
+        confirm: object = False,
     ) -> Batch:
         """A checked batch; the shared keywords are checked once, before anything is sent."""
+        from ._arguments import check_flag
+
         liquidation_request(1, 1, admin, custom_tag, is_automated)
         self._call_timeout(timeout)
         options = {
+            "confirm": check_flag(confirm, "confirm"),
             "admin": admin,
             "custom_tag": custom_tag,
             "is_automated": is_automated,

@@ -1,8 +1,13 @@
 """tradovate-liquidate: flatten one position, or many from a CSV, from a terminal or a script.
 
 Exit codes: 0 all liquidated; 1 some not liquidated and the server certainly did not act
-(rejected, refused, no connection); 2 usage error; 3 authentication or rate limit;
-4 an outcome unknown (check positions before trying again). The worst one wins.
+(rejected, refused, no connection, or verified from its records: safe to repeat); 2 usage
+error; 3 authentication or rate limit; 4 an outcome still unknown after verification
+(check positions before trying again); 5 liquidation sent but the position was not flat
+within --flat-timeout (--confirm). The worst one wins.
+
+Targets left unsettled are kept in a small state file (see _state_file) so that running
+the command again reads the server's records before sending anything for them.
 
 Output: a table and a summary on stdout (-q: the summary only; --json: JSON only, so a
 pipe reads nothing else); -v adds the library's log records on stderr.
@@ -17,27 +22,27 @@ import json
 import logging
 import os
 import sys
-import threading
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import urlsplit
 
 from ._batch import DEFAULT_CONCURRENCY, Outcome
+from ._cli_output import (
+    _SEVERITY,
+    EXIT_OK,
+    EXIT_USAGE,
+    _exit_code,
+    _print_table,
+    _Progress,
+    _row,
+    _summary,
+    _tried,
+)
 from ._cli_session import TokenCache, signed_in, wants_credentials
 from ._client import LiquidationClient
 from ._config import ENVIRONMENTS, TOKEN_ENV_VAR, resolve_base_url
 from ._credentials import CREDENTIAL_ENV_VARS as _CREDENTIAL_ENV_VARS
-from ._exceptions import (
-    AuthenticationError,
-    ConnectionFailedError,
-    LiquidationRejected,
-    OutcomeUnknownError,
-    RateLimitError,
-    RequestRejected,
-)
-from ._result import LiquidationResult
 from ._session import TokenManager
 from ._version import __version__
 
@@ -45,7 +50,8 @@ from ._version import __version__
 CREDENTIAL_ENV_VARS = tuple(
     var for name, var in _CREDENTIAL_ENV_VARS.items() if name != "device_id"
 )
-EXIT_OK, EXIT_NOT_LIQUIDATED, EXIT_USAGE, EXIT_AUTH_OR_RATE, EXIT_UNKNOWN = 0, 1, 2, 3, 4
+#: Overrides the state file's place (else $XDG_STATE_HOME or ~/.local/state).
+STATE_ENV_VAR = "TRADOVATE_LIQUIDATE_STATE"
 
 
 class UsageError(Exception):
@@ -60,10 +66,23 @@ def build_parser() -> argparse.ArgumentParser:
             f"The token comes from --token-file, --credentials-file, {TOKEN_ENV_VAR} or "
             "TRADOVATE_USERNAME/TRADOVATE_PASSWORD (and TRADOVATE_APP_ID, _APP_VERSION, _CID, "
             "_SEC, _DEVICE_ID), in that order; never from the command line (process lists show "
-            "arguments). Exit codes: 0 all liquidated, 1 some not liquidated, "
-            "2 usage error, 3 authentication or rate limit, 4 outcome unknown."
+            "arguments). Exit codes: 0 all liquidated; 1 some not liquidated "
+            "and the server certainly did not act (a verified 'not liquidated' is safe to repeat); "
+            "2 usage error; 3 authentication or rate limit; 4 outcome still unknown after "
+            "verification: check positions; 5 sent but not flat within --flat-timeout "
+            f"(--confirm). Unsettled targets are kept in the state file ({STATE_ENV_VAR} or "
+            "--state-file; default under $XDG_STATE_HOME or ~/.local/state) and read back "
+            "before anything is sent for them again."
         ),
     )
+    _add_target_options(parser)
+    _add_access_options(parser)
+    _add_order_options(parser)
+    _add_output_options(parser)
+    return parser
+
+
+def _add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("account_id", nargs="?", type=int, help="the account holding the position")
     parser.add_argument("contract_id", nargs="?", type=int, help="the numeric contract id")
     parser.add_argument(
@@ -72,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="columns account_id, contract_id, custom_tag (optional)",
     )
+    parser.add_argument("--yes", action="store_true", help="do not ask before liquidating on live")
+
+
+def _add_access_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--env", choices=sorted(ENVIRONMENTS), default="demo", help="default: demo")
     parser.add_argument("--base-url", help="overrides --env (http:// only for loopback hosts)")
     parser.add_argument(
@@ -89,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-token-cache", action="store_true", help="sign in afresh; keep no token"
     )
+
+
+def _add_order_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--admin", action="store_true", help="send admin: true")
     parser.add_argument("--tag", help="customTag50 for every order (at most 64 characters)")
     parser.add_argument(
@@ -101,15 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"positions liquidated at once (default {DEFAULT_CONCURRENCY})",
     )
     parser.add_argument("--timeout", type=float, default=None, help="seconds per request")
+    parser.add_argument(
+        "--confirm", action="store_true", help="wait until each position reads 0 (exit 5 if not)"
+    )
+    parser.add_argument("--settle-timeout", type=float, default=None, help="seconds (default 5)")
+    parser.add_argument("--flat-timeout", type=float, default=None, help="seconds (default 30)")
+    parser.add_argument("--state-file", type=Path, default=None, help="pending targets file")
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the outcomes as JSON")
-    parser.add_argument("--yes", action="store_true", help="do not ask before liquidating on live")
     chatter = parser.add_mutually_exclusive_group()
     chatter.add_argument(
         "-v", "--verbose", action="store_true", help="log each request and wait on stderr"
     )
     chatter.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,9 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         except (UsageError, ValueError, TypeError) as exc:
             print(f"tradovate-liquidate: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    code = max((_exit_code(outcome) for outcome in outcomes), default=EXIT_OK)
+    code = max((_exit_code(outcome) for outcome in outcomes), default=EXIT_OK, key=_SEVERITY.index)
     rows = [_row(outcome, _tried(args)) for outcome in outcomes]
     try:
+        if not args.confirm:
+            for row in rows:
+                del row["flat"]
         if args.json:
             print(json.dumps(rows, indent=2))
         else:
@@ -145,6 +181,10 @@ def _liquidate(args: argparse.Namespace) -> list[Outcome]:
     client_kwargs: dict[str, Any] = {"environment": args.env, "base_url": args.base_url}
     if args.timeout is not None:
         client_kwargs["timeout"] = args.timeout
+    for name in ("settle_timeout", "flat_timeout"):
+        if getattr(args, name) is not None:
+            client_kwargs[name] = getattr(args, name)
+    client_kwargs["pending_file"] = args.state_file or _state_file()
     with LiquidationClient(token, **client_kwargs) as client:
         show_progress = len(targets) > 1 and not args.quiet and sys.stderr.isatty()
         progress = _Progress(len(targets), sys.stderr) if show_progress else None
@@ -155,6 +195,7 @@ def _liquidate(args: argparse.Namespace) -> list[Outcome]:
             admin=args.admin,
             custom_tag=args.tag,
             is_automated=not args.manual,
+            confirm=args.confirm,
         )
     if cache is not None and isinstance(token, TokenManager):
         cache.save_from(token)  # the next run renews it instead of signing in again
@@ -226,6 +267,15 @@ def _token_or_session(args: argparse.Namespace) -> tuple[str | TokenManager, Tok
         return _token(args.token_file), None
     base_url = resolve_base_url(args.env, args.base_url)
     return signed_in(args.credentials_file, args.token_cache, not args.no_token_cache, base_url)
+
+
+def _state_file() -> Path:
+    """Where unsettled targets are kept: $TRADOVATE_LIQUIDATE_STATE, else the state dir."""
+    override = os.environ.get(STATE_ENV_VAR)
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "tradovate-liquidate" / "pending.json"
 
 
 def _token(token_file: Path | None) -> str:
@@ -301,100 +351,3 @@ def _decode_punycode(label: str) -> str:
         return label[4:].encode("ascii").decode("punycode").encode("idna").decode("ascii")
     except UnicodeError:
         return label
-
-
-class _Progress:
-    """One line on a terminal's stderr, rewritten as each position finishes."""
-
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self._total, self._stream = total, stream
-        self._done = self._failed = 0
-        self._lock = threading.Lock()
-
-    def __call__(self, index: int, outcome: Outcome) -> None:
-        with self._lock:
-            self._done += 1
-            self._failed += not isinstance(outcome, LiquidationResult)
-            self._stream.write(f"\r[{self._done}/{self._total}] {self._failed} not liquidated")
-            self._stream.flush()
-
-    def finish(self) -> None:
-        self._stream.write("\n")
-
-
-def _tried(args: argparse.Namespace) -> str:
-    """host:port the command connected to, for a message saying which one failed."""
-    parts = urlsplit(resolve_base_url(args.env, args.base_url))
-    return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
-
-
-def _row(outcome: Outcome, tried: str) -> dict[str, Any]:
-    if isinstance(outcome, LiquidationResult):
-        label = "liquidated" if outcome.order_id is not None else "already flat"
-        return {
-            "account_id": outcome.account_id,
-            "contract_id": outcome.contract_id,
-            "outcome": label,
-            "order_id": outcome.order_id,
-            "reason": "Success",
-            "detail": "",
-        }
-    reason = outcome.reason if isinstance(outcome, LiquidationRejected) else type(outcome).__name__
-    order_id = outcome.order_id if isinstance(outcome, LiquidationRejected) else None
-    detail = outcome.message
-    if isinstance(outcome, ConnectionFailedError):
-        detail += f" (tried {tried}: check --base-url or --env, and the network)"
-    return {
-        "account_id": outcome.account_id,
-        "contract_id": outcome.contract_id,
-        "outcome": _label(outcome),
-        "order_id": order_id,
-        "reason": reason,
-        "detail": detail,
-    }
-
-
-def _label(error: Exception) -> str:
-    if isinstance(error, OutcomeUnknownError):
-        return "UNKNOWN: check positions"
-    if isinstance(error, LiquidationRejected | RequestRejected):
-        return "rejected"
-    if isinstance(error, AuthenticationError):
-        return "not authenticated"
-    if isinstance(error, RateLimitError):
-        return "rate limited"
-    if isinstance(error, ConnectionFailedError):
-        return "no connection"
-    return "failed"
-
-
-def _exit_code(outcome: Outcome) -> int:
-    if isinstance(outcome, LiquidationResult):
-        return EXIT_OK
-    if isinstance(outcome, OutcomeUnknownError):
-        return EXIT_UNKNOWN
-    if isinstance(outcome, AuthenticationError | RateLimitError):
-        return EXIT_AUTH_OR_RATE
-    return EXIT_NOT_LIQUIDATED
-
-
-def _summary(rows: list[dict[str, Any]]) -> str:
-    counts = Counter(row["outcome"] for row in rows)
-    return f"{len(rows)} position(s): " + ", ".join(f"{n} {label}" for label, n in counts.items())
-
-
-def _print_table(rows: list[dict[str, Any]], stream: TextIO) -> None:
-    headers = ["account", "contract", "outcome", "order id", "reason"]
-    keys = ["account_id", "contract_id", "outcome", "order_id", "reason"]
-    cells = [[("" if row[key] is None else str(row[key])) for key in keys] for row in rows]
-    widths = [
-        max(len(header), *(len(line[i]) for line in cells)) for i, header in enumerate(headers)
-    ]
-    for line in [headers, *cells]:
-        stream.write(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-            + "\n"
-        )
-    for row in rows:
-        if row["detail"]:
-            stream.write(f"{row['account_id']}/{row['contract_id']}: {row['detail']}\n")

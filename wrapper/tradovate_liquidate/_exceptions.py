@@ -6,6 +6,8 @@
     ├── RateLimitError              423/429 lockout, captcha penalty, or a penalty too long
     ├── RequestRejected             400, 404, errorText or violations: nothing was done
     ├── LiquidationRejected         a failureReason other than Success (order_id kept if any)
+    ├── NotLiquidatedError          verified from the server's records: nothing was done
+    ├── NotFlatError                confirm=True: still not flat when flat_timeout ran out
     └── OutcomeUnknownError         the server may have acted: check positions before retrying
         ├── ServerError             5xx, or a non-standard status such as 520
         └── UnexpectedResponseError an answer that cannot be read (bad JSON, odd status)
@@ -16,29 +18,37 @@ checks this table against the README's):
 
 | answer | error | the client | exit |
 | --- | --- | --- | --- |
-| 200 `failureReason` `Success` | none: `LiquidationResult` | returns | 0 |
-| 200 another `failureReason`, known or new | `LiquidationRejected` | stops, order id kept | 1 |
-| 200 with neither `failureReason` nor `orderId` | `UnexpectedResponseError` | stops | 4 |
+| 200 `failureReason` `Success` with an `orderId` | none: `LiquidationResult` | returns | 0 |
+| 200 `failureReason` `Success` without an `orderId` | none: `LiquidationResult` | verifies | 4 |
+| 200 a known `failureReason` but `Success`, no `orderId` | `LiquidationRejected` | stops | 1 |
+| 200 a new `failureReason`, or any with an `orderId` | `LiquidationRejected` | verifies | 4 |
+| 200 with neither `failureReason` nor `orderId` | `UnexpectedResponseError` | verifies | 4 |
 | 200 non-empty `errorText` | `RequestRejected` | stops | 1 |
 | 200 empty `errorText`, as in `{"ok": true, "errorText": ""}` | per the rest | reads on | 0 |
 | 200 non-empty `violations` | `RequestRejected` | stops | 1 |
 | 200 time penalty (`p-ticket`, `p-time`) | none | waits, resends with the ticket | 0 |
 | 200 time penalty with `p-captcha` | `RateLimitError` | stops | 3 |
-| 200 body that is not JSON, or nested too deeply | `UnexpectedResponseError` | stops | 4 |
+| 200 body that is not JSON, or nested too deeply | `UnexpectedResponseError` | verifies | 4 |
+| an answer over `max_answer_bytes` once decompressed | `OutcomeUnknownError` | verifies | 4 |
 | 400 | `RequestRejected` | stops | 1 |
-| 401 | `AuthenticationError` | resends once if the token is a callable | 3 |
+| 401 | `AuthenticationError` | resends once if the token can be renewed | 3 |
 | 404 | `RequestRejected` (names the URL) | stops | 1 |
 | 408 | `AuthenticationError` (session replaced) | stops | 3 |
 | 423 | `RateLimitError` | stops | 3 |
 | 429 | `RateLimitError` | stops | 3 |
-| 5xx, or a non-standard status such as 520 | `ServerError` | stops | 4 |
-| any other status | `UnexpectedResponseError` | stops | 4 |
+| 5xx, or a non-standard status such as 520 | `ServerError` | verifies | 4 |
+| any other status | `UnexpectedResponseError` | verifies | 4 |
 | no connection could be made | `ConnectionFailedError` | resends (`connect_retries`) | 1 |
-| timeout or dropped connection after sending | `OutcomeUnknownError` | stops | 4 |
+| timeout, deadline or dropped connection after sending | `OutcomeUnknownError` | verifies | 4 |
 
-"stops" means the request is never sent again by the client: either the server
-certainly did not act, or it may have acted and a second closing order could flip the
-position. A time penalty longer than `max_penalty_wait` ends in `RateLimitError`.
+"error" is what the answer alone means: the error raised when verification is off
+(`verify_outcome=False`). "stops" means the request is never sent again by the client:
+the server certainly did not act. "verifies" means the server may have acted, so the
+client never resends but reads the position and the account's orders (see the
+Verification section of the README): it then returns a verified `LiquidationResult`
+(exit 0), raises `NotLiquidatedError` (the records show nothing was done; exit 1, safe to
+repeat), or, when the records cannot tell, `OutcomeUnknownError` (exit 4). A time
+penalty longer than `max_penalty_wait` ends in `RateLimitError`.
 
 Every error carries `status_code` and `response` where there was an answer (the
 response's request has its Authorization header redacted), plus `account_id` and
@@ -157,3 +167,44 @@ class ServerError(OutcomeUnknownError):
 
 class UnexpectedResponseError(OutcomeUnknownError):
     """An answer this client cannot read: malformed JSON, an unknown shape, an odd status."""
+
+
+class NotLiquidatedError(TradovateError):
+    """The answer was uncertain, and the server's own records show nothing was done.
+
+    Raised by verification (see _verify.py): the closing order was rejected, cancelled or
+    expired, or none appeared and the position did not move within the settle window.
+    Safe to call again: the client reads the orders first and sends nothing if a late
+    one turned up. `order_id` is the order found (if any), `net_pos` the position read.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        order_id: int | None = None,
+        net_pos: int | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, **context)
+        self.order_id = order_id
+        self.net_pos = net_pos
+
+
+class NotFlatError(TradovateError):
+    """confirm=True or wait_until_flat: the position did not read 0 within the timeout.
+
+    `order_id` is the closing order (if known) and `net_pos` the last position read.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        order_id: int | None = None,
+        net_pos: int | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, **context)
+        self.order_id = order_id
+        self.net_pos = net_pos

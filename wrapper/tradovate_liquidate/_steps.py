@@ -42,12 +42,13 @@ class Send:
 
 
 class Sleep:
-    """Wait before the next step (this call only)."""
+    """Wait before the next step (this call only); `reason` is what the log says."""
 
-    __slots__ = ("seconds",)
+    __slots__ = ("reason", "seconds")
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, reason: str = "no connection") -> None:
         self.seconds = seconds
+        self.reason = reason
 
 
 class Penalty:

@@ -95,3 +95,11 @@ class Background:
         self._stopping.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join()
+
+
+def pause(clock: Any, seconds: float) -> None:
+    """Wait `seconds`, or let an injected clock skip them."""
+    if clock is None:
+        time.sleep(seconds)
+    else:
+        clock.sleep(seconds)

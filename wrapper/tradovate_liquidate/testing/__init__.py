@@ -14,12 +14,13 @@ standard library, so it works in a vendored copy too.
 """
 
 from ._auth import FakeAuth
-from ._fake import FakeTradovate, OrderEvent, ReceivedRequest
+from ._clock import ManualClock
+from ._fake import FakeTradovate
 from ._faults import Fault, FaultKind
 from ._limits import RateLimit
-from ._replies import Reply
 from ._server import FakeServer
 from ._transport import FakeTransport
+from ._wire import OrderEvent, ReceivedRequest, Reply
 
 __all__ = [
     "FakeAuth",
@@ -28,6 +29,7 @@ __all__ = [
     "FakeTransport",
     "Fault",
     "FaultKind",
+    "ManualClock",
     "OrderEvent",
     "RateLimit",
     "ReceivedRequest",

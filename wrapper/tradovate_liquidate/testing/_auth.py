@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ._limits import Limiter
-from ._replies import Reply
+from ._wire import Reply
 
 LOGIN_PATH = "/v1/auth/accesstokenrequest"
 RENEW_PATH = "/v1/auth/renewaccesstoken"
@@ -120,7 +120,8 @@ class FakeAuth:
     ) -> tuple[Reply, str]:
         """Answer a sign-in or a renewal (called under the fake's lock)."""
         if method != AUTH_PATHS[path]:
-            return _reply(405, b"Method not allowed"), "method_not_allowed"
+            allowed = Reply(405, b"Method not allowed", "text/plain", allow=AUTH_PATHS[path])
+            return allowed, "method_not_allowed"
         now = self._clock()
         if path == RENEW_PATH:
             self.renewals += 1
@@ -179,7 +180,6 @@ def _bearer(authorization: str | None) -> str | None:
 
 
 def _reply(status: int, body: Mapping[str, Any] | bytes | None) -> Reply:
-
     if body is None:
         return Reply(status)
     if isinstance(body, bytes):

@@ -8,21 +8,21 @@ on loopback) only carry bytes, so both ways of reaching the fake behave identica
 from __future__ import annotations
 
 import itertools
-import json
 import secrets
 import ssl
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._auth import AUTH_PATHS, FakeAuth, kept_body
 from ._faults import Fault, FaultKind
 from ._limits import Limiter, RateLimit
-from ._replies import Reply, _json, _text, disturb
+from ._orders import FILL_MODES, Book, FillMode
+from ._reads import READ_PATHS, answer_read
 from ._validate import BodyError, parse_body
+from ._wire import OrderEvent, ReceivedRequest, Reply, _json, _text, disturb
 
 if TYPE_CHECKING:
     from ._server import FakeServer
@@ -32,45 +32,8 @@ PATH = "/v1/order/liquidateposition"
 DEFAULT_TOKEN_LIFETIME = 90 * 60.0
 AccountStatus = Literal["active", "closed", "locked"]
 _ACCOUNT_STATUSES = ("active", "closed", "locked")
-
-
-@dataclass(frozen=True)
-class OrderEvent:
-    """One line of the fake's order log: an order placed or cancelled."""
-
-    action: Literal["place", "cancel"]
-    order_id: int
-    account_id: int
-    contract_id: int
-    side: Literal["Buy", "Sell"]
-    qty: int
-    custom_tag: str | None = None
-    is_automated: bool | None = None
-    admin: bool | None = None
-
-
-@dataclass(frozen=True)
-class ReceivedRequest:
-    """One request as the fake received it (never its token) and how it answered."""
-
-    method: str
-    path: str
-    body: bytes
-    status: int
-    answer: str  # result, penalty, lockout, unauthorized, malformed, not_found, ...
-    user_agent: str | None = None
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
-class _WorkingOrder:
-    order_id: int
-    account_id: int
-    contract_id: int
-    side: Literal["Buy", "Sell"]
-    qty: int
+#: A late action's answer never comes in time: the client's read timeout ends the wait.
+LATE_REPLY_DELAY = 3600.0
 
 
 class FakeTradovate:
@@ -91,12 +54,22 @@ class FakeTradovate:
         rate_limit: RateLimit | None = None,
         latency: float = 0.0,
         open_book: bool = False,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
         auth: FakeAuth | None = None,
+        accept_delay: float = 0.0,
+        fill_delay: float = 0.0,
+        fill_mode: FillMode = "fill",
     ) -> None:
         """`open_book`: every account is active, every contract open, and every position not
         set explicitly holds one lot until liquidated. Generated requests (schemathesis,
-        hypothesis) then really flatten positions instead of meeting unknown accounts."""
+        hypothesis) then really flatten positions instead of meeting unknown accounts.
+
+        `clock` is wall-clock seconds (order timestamps are written from it); a test moves
+        a hand-driven one. Orders go PendingNew -> Working after `accept_delay`, then
+        Filled after `fill_delay`; `fill_mode` "never" leaves them Working, "reject" has
+        the exchange reject them instead (see _orders.py)."""
+        if fill_mode not in FILL_MODES:
+            raise ValueError(f"fill_mode must be one of {FILL_MODES}, not {fill_mode!r}")
         self.latency = latency
         self.open_book = open_book
         self._clock = clock
@@ -105,9 +78,8 @@ class FakeTradovate:
         self.auth = (auth or FakeAuth()).bind(self._tokens, clock)
         self._accounts: dict[int, AccountStatus] = {}
         self._contracts: dict[int, bool] = {}
-        self._positions: dict[tuple[int, int], int] = {}
-        self._working: dict[int, _WorkingOrder] = {}
-        self._order_ids = itertools.count(1_000_001)
+        self._book = Book(clock, accept_delay, fill_delay, fill_mode)
+        self._late: list[tuple[float, dict[str, Any]]] = []
         self._account_ids = itertools.count(100_001)
         self._limiter = Limiter(rate_limit)
         self._scheduled: deque[Fault | None] = deque()
@@ -161,7 +133,7 @@ class FakeTradovate:
         with self._lock:
             self._accounts.setdefault(account_id, "active")
             self._contracts.setdefault(contract_id, True)
-            self._positions[(account_id, contract_id)] = net_pos
+            self._book.set_position(account_id, contract_id, net_pos)
 
     def add_working_order(
         self,
@@ -171,22 +143,38 @@ class FakeTradovate:
         side: Literal["Buy", "Sell"] = "Buy",
         qty: int = 1,
     ) -> int:
+        """A resting order of the account's own (it never fills); liquidation cancels it."""
         with self._lock:
-            order_id = next(self._order_ids)
-            self._working[order_id] = _WorkingOrder(order_id, account_id, contract_id, side, qty)
-            return order_id
+            return self._book.place(account_id, contract_id, side, qty, resting=True).order_id
 
     def position(self, account_id: int, contract_id: int) -> int:
         with self._lock:
-            return self._positions.get((account_id, contract_id), 0)
+            self._settle()
+            return self._book.net_pos(account_id, contract_id)
 
     def working_orders(self, account_id: int, contract_id: int) -> list[int]:
+        """Ids of the orders still PendingNew or Working on that account and contract."""
         with self._lock:
-            return [
-                order.order_id
-                for order in self._working.values()
-                if (order.account_id, order.contract_id) == (account_id, contract_id)
-            ]
+            self._settle()
+            return [o.order_id for o in self._book.live_orders(account_id, contract_id)]
+
+    @property
+    def crossed_zero(self) -> set[tuple[int, int]]:
+        """(account, contract) of every position a fill ever took across zero."""
+        with self._lock:
+            self._settle()
+            return set(self._book.crossed)
+
+    @property
+    def peak_closing_orders(self) -> dict[tuple[int, int], int]:
+        """The most closing orders ever live at once on each (account, contract)."""
+        with self._lock:
+            return dict(self._book.peak_closing)
+
+    def order_status(self, order_id: int) -> str:
+        with self._lock:
+            self._settle()
+            return self._book.orders[order_id].status
 
     @property
     def placed(self) -> list[OrderEvent]:
@@ -258,22 +246,61 @@ class FakeTradovate:
         body: bytes,
         *,
         authorization: str | None = None,
+        query: str = "",
         user_agent: str | None = None,
     ) -> Reply:
-        """Answer one request, given its Authorization and User-Agent headers' values."""
+        """Answer one request, given its Authorization and User-Agent headers and query."""
         with self._lock:
-            faults = self._faults_for_next_request()
-            reply, answer = self._answer(method, path, authorization, body, faults)
+            self._settle()
+            is_read = path.rstrip("/") in READ_PATHS
+            faults = self._faults_for_next_request(is_read)
+            if is_read:
+                reply, answer = self._read(method, path, query, authorization, faults)
+            else:
+                reply, answer = self._answer(method, path, authorization, body, faults)
             kept = kept_body(path, body)  # never a password
             received = ReceivedRequest(method, path, kept, reply.status, answer, user_agent)
             self.requests.append(received)
         return disturb(reply, faults, self.latency)
 
+    def _settle(self) -> None:
+        """Late actions and order status changes due by now (the caller holds the lock)."""
+        now = self._clock()
+        for due, request in sorted(self._late, key=lambda late: late[0]):
+            if due <= now:
+                self._book.advance(due)
+                self._late.remove((due, request))
+                self._liquidate(request)
+        self._book.advance(now)
+
+    def _read(
+        self, method: str, path: str, query: str, authorization: str | None, faults: list[Fault]
+    ) -> tuple[Reply, str]:
+        if method != "GET":
+            return Reply(405, b"Method not allowed", "text/plain", allow="GET"), "not_allowed"
+        if self._limiter.locked(self._clock()):
+            return Reply(429), "lockout"
+        if (closed := self.auth.closed(authorization)) is not None:
+            return closed
+        if not self._authorised(authorization, self._clock()):
+            return _text(401, "Access is denied"), "unauthorized"
+        if faults:
+            return _text(faults[-1].status, "Internal Server Error"), "read_error"
+        status, payload = answer_read(self._book, path.rstrip("/"), query)
+        return _json(payload, status), "read" if status == 200 else "bad_query"
+
     # -- the answer ----------------------------------------------------------------------
 
-    def _faults_for_next_request(self) -> list[Fault]:
-        scheduled = self._scheduled.popleft() if self._scheduled else None
-        return [*self._standing, *([scheduled] if scheduled else [])]
+    def _faults_for_next_request(self, is_read: bool) -> list[Fault]:
+        """Read faults go to reads, the others (and None) to liquidations, each in order."""
+        scheduled: Fault | None = None
+        for index, fault in enumerate(self._scheduled):
+            if (fault is not None and fault.on_reads) == is_read:
+                scheduled = fault
+                del self._scheduled[index]
+                break
+        standing = [fault for fault in self._standing if fault.on_reads == is_read]
+        return [*standing, *([scheduled] if scheduled else [])]
 
     def _answer(
         self,
@@ -311,6 +338,11 @@ class FakeTradovate:
                 violation = {"constraint": "accountId", "value": str(request["accountId"])}
                 violation["description"] = fault.text
                 return _json({"violations": [violation]}), "violations"
+            if fault.kind is FaultKind.DROP_BEFORE_ACTING:
+                return Reply(200, drop=True), "dropped"
+            if fault.kind is FaultKind.LATE_ACTION:
+                self._late.append((now + fault.seconds, request))
+                return Reply(200, delay=LATE_REPLY_DELAY), "late"
         return _json(self._liquidate(request)), "result"
 
     def _authorised(self, authorization: str | None, now: float) -> bool:
@@ -322,7 +354,8 @@ class FakeTradovate:
         if self.open_book:
             self._accounts.setdefault(account, "active")
             self._contracts.setdefault(contract, True)
-            self._positions.setdefault((account, contract), 1)
+            if (account, contract) not in self._book.positions:
+                self._book.set_position(account, contract, 1)
         status = self._accounts.get(account)
         if status is None:
             return _failure("Unauthorized", f"Account {account} is not accessible with this token")
@@ -334,30 +367,24 @@ class FakeTradovate:
             return _failure("InvalidContract", f"Contract {contract} does not exist")
         if not self._contracts[contract]:
             return _failure("SessionClosed", f"The session of contract {contract} is closed")
-        for order in [
-            o
-            for o in self._working.values()
-            if (o.account_id, o.contract_id) == (account, contract)
-        ]:
-            del self._working[order.order_id]
+        for order in self._book.live_orders(account, contract):
+            if order.status == "PendingNew":
+                continue  # on its way to the exchange: too late to cancel (see _orders.py)
+            self._book.cancel(order)
             self.orders.append(
-                OrderEvent("cancel", order.order_id, account, contract, order.side, order.qty)
+                OrderEvent("cancel", order.order_id, account, contract, order.action, order.qty)
             )
-        net_pos = self._positions.get((account, contract), 0)
+        net_pos = self._book.net_pos(account, contract)
         if net_pos == 0:
             return {"failureReason": "Success"}  # already flat: nothing to send
-        order_id = next(self._order_ids)
-        self._positions[(account, contract)] = 0
+        marks = {"custom_tag": request.get("customTag50"), "admin": request["admin"]}
+        marks["is_automated"] = request.get("isAutomated")
+        side: Literal["Buy", "Sell"] = "Sell" if net_pos > 0 else "Buy"
+        order = self._book.place(account, contract, side, abs(net_pos), closing=True, **marks)
         self.orders.append(
-            OrderEvent(
-                "place", order_id, account, contract,
-                "Sell" if net_pos > 0 else "Buy", abs(net_pos),
-                custom_tag=request.get("customTag50"),
-                is_automated=request.get("isAutomated"),
-                admin=request["admin"],
-            )
-        )  # fmt: skip
-        return {"failureReason": "Success", "orderId": order_id}
+            OrderEvent("place", order.order_id, account, contract, side, abs(net_pos), **marks)
+        )
+        return {"failureReason": "Success", "orderId": order.order_id}
 
 
 def _failure(reason: str, text: str) -> dict[str, Any]:

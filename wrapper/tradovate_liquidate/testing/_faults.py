@@ -17,6 +17,9 @@ class FaultKind(enum.Enum):
     UNKNOWN_REASON = "unknown_reason"
     ERROR_TEXT = "error_text"
     VIOLATIONS = "violations"
+    DROP_BEFORE_ACTING = "drop_before_acting"
+    LATE_ACTION = "late_action"
+    READ_ERROR = "read_error"
     EXTRA_FIELDS = "extra_fields"
 
 
@@ -28,7 +31,10 @@ class Fault:
     timeout, DROP_AFTER_READ, SERVER_ERROR, HTML_ERROR, MALFORMED_JSON, UNKNOWN_REASON)
     happen *after* the fake processed the request, as on a real server that acted and
     then failed to answer: the order log shows whether the position was flattened.
-    ERROR_TEXT and VIOLATIONS are business rejections: nothing is done.
+    ERROR_TEXT and VIOLATIONS are business rejections: nothing is done. DROP_BEFORE_ACTING
+    closes the connection before anything is done; LATE_ACTION does nothing in time (the
+    client times out) and acts `seconds` later. These act on liquidation requests only;
+    READ_ERROR acts on the reads (GET) only.
     """
 
     kind: FaultKind
@@ -76,6 +82,26 @@ class Fault:
     def violations(cls, description: str = "must be a known account") -> Fault:
         """Do nothing; answer 200 with a one-item violations list."""
         return cls(FaultKind.VIOLATIONS, text=description)
+
+    @classmethod
+    def drop_before_acting(cls) -> Fault:
+        """Close the connection without answering and without doing anything."""
+        return cls(FaultKind.DROP_BEFORE_ACTING)
+
+    @classmethod
+    def late_action(cls, seconds: float) -> Fault:
+        """Answer nothing in time (the client times out); act `seconds` later, by the fake's
+        clock. The closing order is sized when it is placed, as the server would."""
+        return cls(FaultKind.LATE_ACTION, seconds=seconds)
+
+    @classmethod
+    def read_error(cls, status: int = 500) -> Fault:
+        """A read (GET) answers `status` with a plain-text body; it changes nothing."""
+        return cls(FaultKind.READ_ERROR, status=status)
+
+    @property
+    def on_reads(self) -> bool:
+        return self.kind is FaultKind.READ_ERROR
 
     @classmethod
     def extra_fields(cls, **fields: Any) -> Fault:

@@ -10,7 +10,7 @@ import httpx
 
 if TYPE_CHECKING:
     from ._fake import FakeTradovate
-    from ._replies import Reply
+    from ._wire import Reply
 
 
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -37,11 +37,13 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return _finish(reply, request, timed_out)
 
     def _reply(self, request: httpx.Request, body: bytes) -> Reply:
+        authorization = request.headers.get("authorization")
         return self.fake.handle(
             request.method,
             request.url.path,
             body,
-            authorization=request.headers.get("authorization"),
+            authorization=authorization,
+            query=request.url.query.decode("ascii", "replace"),
             user_agent=request.headers.get("user-agent"),
         )
 

@@ -21,3 +21,17 @@ LIQUIDATE_POSITION: Final = Operation(
     "/order/liquidateposition",
     {},
 )
+ORDER_DEPENDENTS: Final = Operation(
+    "GET",
+    "/order/deps",
+    {
+        "masterid": "masterid",
+    },
+)
+ORDER_ITEM: Final = Operation(
+    "GET",
+    "/order/item",
+    {
+        "id": "id",
+    },
+)

@@ -1,11 +1,11 @@
-"""What the fake answers, and the faults that change an answer already decided."""
+"""What the fake's core hands its transports: a Reply, and the records a test reads back."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ._faults import Fault, FaultKind
 
@@ -21,6 +21,37 @@ class Reply:
     content_type: str | None = None
     delay: float = 0.0
     drop: bool = False  # close the connection without answering
+    allow: str = "POST"  # the Allow header of a 405
+
+
+@dataclass(frozen=True)
+class OrderEvent:
+    """One line of the fake's order log: an order placed or cancelled."""
+
+    action: Literal["place", "cancel"]
+    order_id: int
+    account_id: int
+    contract_id: int
+    side: Literal["Buy", "Sell"]
+    qty: int
+    custom_tag: str | None = None
+    is_automated: bool | None = None
+    admin: bool | None = None
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """One request as the fake received it (never its token) and how it answered."""
+
+    method: str
+    path: str
+    body: bytes
+    status: int
+    answer: str  # result, penalty, lockout, unauthorized, malformed, not_found, ...
+    user_agent: str | None = None
+
+    def json(self) -> Any:
+        return json.loads(self.body)
 
 
 def _text(status: int, text: str, content_type: str = "text/plain; charset=utf-8") -> Reply:
@@ -33,7 +64,7 @@ def _json(payload: Mapping[str, Any], status: int = 200) -> Reply:
 
 def disturb(reply: Reply, faults: list[Fault], latency: float) -> Reply:
     """Apply the faults that act on an answer already decided (and an order already sent)."""
-    delay, drop = latency, False
+    delay, drop = latency + reply.delay, reply.drop
     status, body, content_type = reply.status, reply.body, reply.content_type
     for fault in faults:
         kind = fault.kind
@@ -50,4 +81,4 @@ def disturb(reply: Reply, faults: list[Fault], latency: float) -> Reply:
             body = body[: max(1, len(body) // 2)]
         elif kind in (FaultKind.UNKNOWN_REASON, FaultKind.EXTRA_FIELDS) and status == 200:
             body = fault.rewrite(body)
-    return Reply(status, body, content_type, delay, drop)
+    return Reply(status, body, content_type, delay, drop, reply.allow)

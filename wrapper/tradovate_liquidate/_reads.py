@@ -1,0 +1,106 @@
+"""Reading the server's records back: positions, orders, commands. Steps, no I/O.
+
+A read changes nothing, so unlike the liquidation it may be sent again after a timeout,
+a dropped connection, a 5xx or an unreadable answer: at most READ_ATTEMPTS times in all,
+waiting READ_BACKOFF, then twice that, between tries. A 401, 408, 423, 429, a captcha
+or a penalty beyond the budget follow `exchange`'s rules, as for the liquidation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._answers import redact
+from ._exceptions import OutcomeUnknownError, UnexpectedResponseError
+from ._policy import Policy, exchange
+from ._reading import LIST_ANSWER_LIMIT
+from ._steps import Request, Sleep, Steps
+
+if TYPE_CHECKING:
+    from tradovate_api.models import Command, Order, Position
+
+#: Tries per read in all (the first and two more), after which the read fails.
+READ_ATTEMPTS = 3
+#: The wait before the second try; doubled before the third (0.1 s, then 0.2 s).
+READ_BACKOFF = 0.1
+
+
+class ReadFailedError(OutcomeUnknownError):
+    """A read got no usable answer after READ_ATTEMPTS tries (it changed nothing)."""
+
+
+def rows_steps(
+    policy: Policy,
+    operation: Any,  # an Operation of any tag module (each defines its own class)
+    params: dict[str, Any],
+    model: Any,
+    context: dict[str, Any],
+) -> Steps[list[Any]]:
+    """GET `operation`: its JSON array as `model`s, tried as the module docstring says."""
+    request = Request(operation.method, operation.path, params, None, LIST_ANSWER_LIMIT)
+    last: OutcomeUnknownError | None = None
+    for attempt in range(READ_ATTEMPTS):
+        if attempt:
+            yield Sleep(READ_BACKOFF * 2 ** (attempt - 1), "read failed")
+        try:
+            response, answer = yield from exchange(policy, lambda _ticket: request, context)
+        except OutcomeUnknownError as exc:
+            last = exc
+            continue
+        try:
+            if not isinstance(answer, list):
+                raise TypeError("not a JSON array")
+            return [model.from_dict(item) for item in answer]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            last = UnexpectedResponseError(
+                f"an answer the spec does not describe ({type(exc).__name__}: {exc})",
+                response=redact(response),
+                **context,
+            )
+    assert last is not None
+    raise ReadFailedError(
+        f"GET {operation.path}: no usable answer after {READ_ATTEMPTS} tries ({last.message})",
+        response=last.response,
+        **context,
+    ) from last
+
+
+def positions_steps(policy: Policy, account_id: int) -> Steps[list[Position]]:
+    from tradovate_api.api.position import POSITION_DEPENDENTS
+    from tradovate_api.models import Position
+
+    context = {"account_id": account_id}
+    params = {"masterid": account_id}
+    return (yield from rows_steps(policy, POSITION_DEPENDENTS, params, Position, context))
+
+
+def orders_steps(policy: Policy, account_id: int) -> Steps[list[Order]]:
+    from tradovate_api.api.order import ORDER_DEPENDENTS
+    from tradovate_api.models import Order
+
+    context = {"account_id": account_id}
+    params = {"masterid": account_id}
+    return (yield from rows_steps(policy, ORDER_DEPENDENTS, params, Order, context))
+
+
+def commands_steps(policy: Policy, account_id: int, order_id: int) -> Steps[list[Command]]:
+    from tradovate_api.api.command import COMMAND_DEPENDENTS
+    from tradovate_api.models import Command
+
+    context = {"account_id": account_id}
+    params = {"masterid": order_id}
+    return (yield from rows_steps(policy, COMMAND_DEPENDENTS, params, Command, context))
+
+
+def net_position_of(positions: list[Position], contract_id: int) -> int:
+    """The net position on one contract (0 when there is no row)."""
+    return sum(
+        row.net_pos
+        for row in positions
+        if row.contract_id == contract_id and isinstance(row.net_pos, int)
+    )
+
+
+def net_position_steps(policy: Policy, account_id: int, contract_id: int) -> Steps[int]:
+    rows = yield from positions_steps(policy, account_id)
+    return net_position_of(rows, contract_id)

@@ -1,0 +1,229 @@
+"""Finding out what an uncertain liquidation did, from the server's own records. Steps only.
+
+When the answer leaves the outcome open, the client reads the position and the account's
+orders on that contract, a few times within `settle_timeout`, and decides:
+
+- the position reads 0 and no candidate is still working: done, flat;
+- exactly one candidate (or the tagged one) filled or is working: done, that order;
+- the one candidate was rejected, cancelled or expired, or none appeared and the position
+  did not move within the window: NotLiquidatedError (nothing was done);
+- several untagged candidates, or the reads failed: OutcomeUnknownError.
+
+A candidate is an order of that account on that contract, on the closing side (opposite
+to the position as read; either side once it reads 0), created at or after the send by
+the server's clock, less CLOCK_SKEW_ALLOWANCE. With a custom_tag, only an order whose
+New command carries that customTag50 is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC
+from typing import TYPE_CHECKING, NamedTuple
+
+from ._exceptions import NotFlatError, NotLiquidatedError, OutcomeUnknownError, TradovateError
+from ._policy import Policy
+from ._reads import (
+    commands_steps,
+    net_position_of,
+    net_position_steps,
+    orders_steps,
+    positions_steps,
+)
+from ._steps import Sleep, Steps
+
+if TYPE_CHECKING:
+    from tradovate_api.models import Order
+
+#: How long a client looks for the outcome of an uncertain liquidation, in seconds.
+DEFAULT_SETTLE_TIMEOUT = 5.0
+#: How long confirm=True waits for the position to read 0, in seconds.
+DEFAULT_FLAT_TIMEOUT = 30.0
+#: How far behind this machine's clock the server's may be: an order created up to this
+#: many seconds before the send (by the server's clock) still counts as ours.
+CLOCK_SKEW_ALLOWANCE = 1.0
+#: Settle polling: first wait, doubling up to the cap, and at most this many rounds (each
+#: round reads the position and the orders, plus each candidate's commands with a tag).
+SETTLE_FIRST_WAIT, SETTLE_MAX_WAIT, MAX_SETTLE_ROUNDS = 0.5, 2.0, 6
+#: Flat polling (confirm=True, wait_until_flat): first wait, doubling up to the cap.
+FLAT_FIRST_WAIT, FLAT_MAX_WAIT = 0.25, 2.0
+
+DONE_STATUSES = frozenset({"Filled", "Completed"})
+DEAD_STATUSES = frozenset({"Rejected", "Canceled", "Expired"})
+# Anything else (Working, PendingNew, Suspended, a status newer than the spec) may still
+# fill, so it counts as working: the safe reading.
+
+
+class Verification(NamedTuple):
+    enabled: bool
+    settle_timeout: float
+    flat_timeout: float
+    now: Callable[[], float]  # wall-clock seconds
+
+
+class Target(NamedTuple):
+    account_id: int
+    contract_id: int
+    custom_tag: str | None
+    order_hint: int | None = None  # an orderId the answer carried: that order is ours
+
+
+class Snapshot(NamedTuple):
+    net_pos: int
+    candidates: list[Order]
+
+
+class Verdict(NamedTuple):
+    kind: str  # done, not_done, ambiguous, nothing_yet
+    order: Order | None = None
+
+
+def status_of(order: Order) -> str:
+    status = order.ord_status
+    return str(getattr(status, "value", status))
+
+
+def snapshot_steps(policy: Policy, target: Target, since: float) -> Steps[Snapshot]:
+    """The position and the candidates, as the server's records show them now."""
+    positions = yield from positions_steps(policy, target.account_id)
+    net_pos = net_position_of(positions, target.contract_id)
+    orders = yield from orders_steps(policy, target.account_id)
+    candidates = [order for order in orders if _is_candidate(order, target, net_pos, since)]
+    if target.custom_tag is not None:
+        tagged = []
+        for order in candidates:
+            if order.id == target.order_hint:
+                tagged.append(order)  # known ours by its id, whatever tag it was sent with
+                continue
+            commands = yield from commands_steps(policy, target.account_id, int(order.id))  # type: ignore[arg-type]
+            if any(command.custom_tag_50 == target.custom_tag for command in commands):
+                tagged.append(order)
+        candidates = tagged
+    return Snapshot(net_pos, candidates)
+
+
+def _is_candidate(order: Order, target: Target, net_pos: int, since: float) -> bool:
+    if order.contract_id != target.contract_id or not isinstance(order.id, int):
+        return False
+    if order.id == target.order_hint:
+        return True
+    created = order.timestamp
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)  # Tradovate writes UTC
+    if created.timestamp() < since - CLOCK_SKEW_ALLOWANCE:
+        return False
+    action = str(getattr(order.action, "value", order.action))
+    return net_pos == 0 or action == ("Sell" if net_pos > 0 else "Buy")
+
+
+def judge(snapshot: Snapshot) -> Verdict:
+    """What the records say, the decision table of the module docstring."""
+    candidates = snapshot.candidates
+    working = [o for o in candidates if status_of(o) not in DONE_STATUSES | DEAD_STATUSES]
+    acted = [o for o in candidates if status_of(o) not in DEAD_STATUSES]
+    if snapshot.net_pos == 0 and not working:
+        return Verdict("done", acted[-1] if len(acted) == 1 else None)
+    if len(acted) > 1:
+        return Verdict("ambiguous")
+    if acted:
+        return Verdict("done", acted[0])
+    if candidates:
+        return Verdict("not_done", candidates[-1])
+    return Verdict("nothing_yet")
+
+
+def settle_steps(
+    policy: Policy, verification: Verification, target: Target, since: float, cause: TradovateError
+) -> Steps[tuple[Verdict, int]]:
+    """Poll until the records decide; (a "done" verdict, the net position) or raises."""
+    deadline = verification.now() + verification.settle_timeout
+    wait, first_net = SETTLE_FIRST_WAIT, None
+    for _ in range(MAX_SETTLE_ROUNDS):
+        snapshot = yield from _read_or_unknown(policy, target, since, cause)
+        verdict = judge(snapshot)
+        if verdict.kind == "done":
+            return verdict, snapshot.net_pos
+        if verdict.kind == "ambiguous":
+            raise _unknown(cause, f"{len(snapshot.candidates)} candidate orders, none tagged")
+        if verdict.kind == "not_done":
+            raise _not_liquidated(cause, verdict.order, snapshot.net_pos)
+        if first_net is not None and snapshot.net_pos != first_net:
+            raise _unknown(cause, f"no order found, but the position moved to {snapshot.net_pos}")
+        first_net = snapshot.net_pos
+        remaining = deadline - verification.now()
+        if remaining <= 0:
+            break
+        yield Sleep(min(wait, remaining), "verifying")
+        wait = min(wait * 2, SETTLE_MAX_WAIT)
+    raise _not_liquidated(cause, None, first_net)
+
+
+def _read_or_unknown(
+    policy: Policy, target: Target, since: float, cause: TradovateError
+) -> Steps[Snapshot]:
+    try:
+        return (yield from snapshot_steps(policy, target, since))
+    except OutcomeUnknownError as exc:
+        raise _unknown(cause, f"the reads failed: {exc.message}") from exc
+
+
+def _unknown(cause: TradovateError, seen: str) -> OutcomeUnknownError:
+    error = OutcomeUnknownError(
+        f"{cause.message} Verification could not settle it: {seen}.",
+        response=cause.response,
+        account_id=cause.account_id,
+        contract_id=cause.contract_id,
+    )
+    error.__cause__ = cause
+    return error
+
+
+def _not_liquidated(
+    cause: TradovateError, order: Order | None, net_pos: int | None
+) -> NotLiquidatedError:
+    order_id = order.id if order is not None and isinstance(order.id, int) else None
+    what = (
+        f"order {order_id} was {status_of(order)}"
+        if order is not None
+        else f"no closing order appeared and the position stayed at {net_pos}"
+    )
+    error = NotLiquidatedError(
+        f"not liquidated: {what} (the answer was: {cause.message}). The server's records show "
+        "nothing was done; calling again is safe (it reads the orders before sending).",
+        order_id=order_id,
+        net_pos=net_pos,
+        response=cause.response,
+        account_id=cause.account_id,
+        contract_id=cause.contract_id,
+    )
+    error.__cause__ = cause
+    return error
+
+
+def flat_steps(
+    policy: Policy,
+    verification: Verification,
+    account_id: int,
+    contract_id: int,
+    timeout: float,
+    order_id: int | None = None,
+) -> Steps[None]:
+    """Poll the position until it reads 0; NotFlatError after `timeout` seconds."""
+    deadline = verification.now() + timeout
+    wait = FLAT_FIRST_WAIT
+    while True:
+        net_pos = yield from net_position_steps(policy, account_id, contract_id)
+        if net_pos == 0:
+            return
+        remaining = deadline - verification.now()
+        if remaining <= 0:
+            raise NotFlatError(
+                f"the position still reads {net_pos} after {timeout:g} s"
+                + (f" (closing order {order_id})" if order_id is not None else ""),
+                order_id=order_id,
+                net_pos=net_pos,
+                account_id=account_id,
+                contract_id=contract_id,
+            )
+        yield Sleep(min(wait, remaining), "waiting for flat")
+        wait = min(wait * 2, FLAT_MAX_WAIT)
