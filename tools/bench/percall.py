@@ -6,6 +6,7 @@ plus response.json(), (b) the generated liquidate_position.sync, (c) our call.
 
 from __future__ import annotations
 
+import itertools
 import json
 import statistics
 from typing import Any
@@ -33,10 +34,13 @@ def contenders(base_url: str, transport: Any = None) -> tuple[dict[str, Any], li
     )
     ours = LiquidationClient(TOKEN, base_url=base_url, transport=transport)
     request = LiquidatePositionRequest(account_id=1, contract_id=2, admin=False, is_automated=True)
+    contract_ids = itertools.count(2)
     calls = {
         "a raw httpx": lambda: raw.post(PATH, json=BODY).json(),
         "b generated": lambda: liquidate_position.sync(client=generated, body=request),
-        "c LiquidationClient": lambda: ours.liquidate_position(1, 2),
+        # A new position each call: an emergency flattens each once, and a second call for
+        # the same one would (rightly) read its pending order back first.
+        "c LiquidationClient": lambda: ours.liquidate_position(1, next(contract_ids)),
     }
     return calls, [raw, generated.get_httpx_client(), ours]
 

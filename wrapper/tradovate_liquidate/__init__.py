@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING, Any
 from ._batch import DEFAULT_CONCURRENCY, LiquidationTarget
 from ._client import LiquidationClient
 from ._config import (
+    CLOCK_SKEW_ALLOWANCE,
     DEFAULT_CONNECT_BACKOFF,
     DEFAULT_CONNECT_RETRIES,
     DEFAULT_DEADLINE,
+    DEFAULT_FLAT_TIMEOUT,
     DEFAULT_MAX_PENALTY_WAIT,
+    DEFAULT_SETTLE_TIMEOUT,
     DEFAULT_TIMEOUT,
     ENVIRONMENTS,
     TOKEN_ENV_VAR,
@@ -42,7 +45,6 @@ from ._exceptions import (
 from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE, TokenManager
-from ._verify import CLOCK_SKEW_ALLOWANCE, DEFAULT_FLAT_TIMEOUT, DEFAULT_SETTLE_TIMEOUT
 from ._version import __version__
 
 if TYPE_CHECKING:

@@ -24,16 +24,14 @@ from ._config import (
 )
 from ._exceptions import AuthenticationError
 from ._gate import PenaltyGate
-from ._outcome import outcome_steps
-from ._pending import PendingTargets
 from ._policy import Policy
 from ._reading import ACCEPT_ENCODING
-from ._reads import net_position_steps, orders_steps, positions_steps
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE, TokenManager
 from ._steps import Outcome, Request, Steps, T
-from ._verify import Verification, flat_steps
 
+# The verification machinery (_outcome, _verify, _reads, _pending) is imported when a
+# client is built or a call is made, not with the package: a cold import stays cheap.
 if TYPE_CHECKING:
     from tradovate_api.models import Order, Position
 
@@ -98,7 +96,8 @@ class ClientBase:
         pending_file: object,
     ) -> None:
         """Verification settings (see _verify.py), checked here once."""
-        from ._arguments import check_flag
+        from ._pending import PendingTargets
+        from ._verify import Verification
 
         if clock is not None and not (
             callable(getattr(clock, "time", None)) and callable(getattr(clock, "sleep", None))
@@ -142,6 +141,8 @@ class ClientBase:
 
         body = liquidation_request(account_id, contract_id, admin, custom_tag, is_automated)
         timeout_ = self._call_timeout(timeout)
+        from ._outcome import outcome_steps
+
         confirm_ = check_flag(confirm, "confirm")
         steps = outcome_steps(self._policy, self._verification, self._pending, body, confirm_)
         context = {"account_id": body.account_id, "contract_id": body.contract_id}
@@ -163,14 +164,20 @@ class ClientBase:
             yield from refresh_steps(self._session, self._policy, force_renew=force_renew)
 
     def _positions(self, account_id: object) -> Steps[list[Position]]:
+        from ._reads import positions_steps
+
         account = check_id(account_id, "account_id")
         return self._signed_in(positions_steps(self._policy, account), {"account_id": account})
 
     def _orders(self, account_id: object) -> Steps[list[Order]]:
+        from ._reads import orders_steps
+
         account = check_id(account_id, "account_id")
         return self._signed_in(orders_steps(self._policy, account), {"account_id": account})
 
     def _net_position(self, account_id: object, contract_id: object) -> Steps[int]:
+        from ._reads import net_position_steps
+
         account, contract = check_id(account_id, "account_id"), check_id(contract_id, "contract_id")
         steps = net_position_steps(self._policy, account, contract)
         return self._signed_in(steps, {"account_id": account, "contract_id": contract})
@@ -182,6 +189,8 @@ class ClientBase:
             if timeout is None
             else check_non_negative(timeout, "timeout")
         )
+        from ._verify import flat_steps
+
         steps = flat_steps(self._policy, self._verification, account, contract, seconds)
         return self._signed_in(steps, {"account_id": account, "contract_id": contract})
 

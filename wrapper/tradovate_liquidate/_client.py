@@ -23,7 +23,9 @@ from ._config import (
     DEFAULT_CONNECT_BACKOFF,
     DEFAULT_CONNECT_RETRIES,
     DEFAULT_DEADLINE,
+    DEFAULT_FLAT_TIMEOUT,
     DEFAULT_MAX_PENALTY_WAIT,
+    DEFAULT_SETTLE_TIMEOUT,
     DEFAULT_TIMEOUT,
     user_agent_headers,
 )
@@ -45,7 +47,6 @@ from ._sync_support import (
     within,
 )
 from ._transports import check_backend
-from ._verify import DEFAULT_FLAT_TIMEOUT, DEFAULT_SETTLE_TIMEOUT
 
 if TYPE_CHECKING:
     from tradovate_api.models import Order, Position

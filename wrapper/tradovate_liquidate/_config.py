@@ -23,6 +23,13 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 #: server trickles (httpx's timeouts bound each read, not the whole): past it the outcome
 #: is unknown. It covers DEFAULT_TIMEOUT's connect and read together.
 DEFAULT_DEADLINE = 15.0
+#: How long a client looks for the outcome of an uncertain liquidation, in seconds.
+DEFAULT_SETTLE_TIMEOUT = 5.0
+#: How long confirm=True waits for the position to read 0, in seconds.
+DEFAULT_FLAT_TIMEOUT = 30.0
+#: How far behind this machine's clock the server's may be: an order created up to this
+#: many seconds before the send (by the server's clock) still counts as ours.
+CLOCK_SKEW_ALLOWANCE = 1.0
 #: Connection attempts after the first when no connection could be made at all.
 DEFAULT_CONNECT_RETRIES = 2
 #: First wait before reconnecting; doubles with each further try.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import NamedTuple
@@ -92,6 +91,8 @@ class PendingTargets:
         # Private (it names accounts and orders), and written under a name of its own so
         # that two processes saving at once never share or remove each other's file.
         self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        import tempfile  # here: only a client that keeps a pending file needs it
+
         descriptor, temporary = tempfile.mkstemp(dir=self._path.parent, prefix=".pending-")
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as file:

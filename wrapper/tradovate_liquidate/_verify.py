@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import UTC
 from typing import TYPE_CHECKING, NamedTuple
 
+from ._config import CLOCK_SKEW_ALLOWANCE
 from ._exceptions import NotFlatError, NotLiquidatedError, OutcomeUnknownError, TradovateError
 from ._policy import Policy
 from ._reads import (
@@ -35,13 +36,6 @@ from ._steps import Sleep, Steps
 if TYPE_CHECKING:
     from tradovate_api.models import Order
 
-#: How long a client looks for the outcome of an uncertain liquidation, in seconds.
-DEFAULT_SETTLE_TIMEOUT = 5.0
-#: How long confirm=True waits for the position to read 0, in seconds.
-DEFAULT_FLAT_TIMEOUT = 30.0
-#: How far behind this machine's clock the server's may be: an order created up to this
-#: many seconds before the send (by the server's clock) still counts as ours.
-CLOCK_SKEW_ALLOWANCE = 1.0
 #: Settle polling: first wait, doubling up to the cap, and at most this many rounds (each
 #: round reads the position and the orders, plus each candidate's commands with a tag).
 SETTLE_FIRST_WAIT, SETTLE_MAX_WAIT, MAX_SETTLE_ROUNDS = 0.5, 2.0, 6
