@@ -83,6 +83,7 @@ class ClientBase:
         )
         self._gate = PenaltyGate()
         self._auth: tuple[str | None, dict[str, str]] = (None, {})
+        self._fixed_token: str | None = None  # sent by the httpx client itself
         self._keep_alive = check_flag(keep_alive, "keep_alive")
         if self._keep_alive and self._session is None:
             raise ValueError("keep_alive: needs credentials= or a TokenManager as token=")
@@ -219,8 +220,19 @@ class ClientBase:
         }
         return Batch(targets, concurrency, on_progress, options)
 
-    def _auth_headers(self, request: Request, token: str | None) -> dict[str, str]:
-        """The request's headers: this client's token (or the request's own), cached.
+    def _own_client_headers(self, headers: dict[str, str]) -> dict[str, str]:
+        """Headers for an httpx client this client makes: with a fixed token, the token's
+        header is set there once, and a request adds no headers of its own (httpx merges
+        per-request headers into a new set on every call)."""
+        headers = {**headers, **_NO_AUTH}
+        if isinstance(self._token_source, str):
+            headers["Authorization"] = f"Bearer {self._token_source}"
+            self._fixed_token = self._token_source
+        return headers
+
+    def _auth_headers(self, request: Request, token: str | None) -> dict[str, str] | None:
+        """The request's own headers: its token (or this client's), cached; None when the
+        httpx client already sends them (see _own_client_headers).
 
         One dict per token, not per call: a batch of thousands sends the same one. The
         pair is replaced whole, so threads never see one token's header under another.
@@ -230,6 +242,8 @@ class ClientBase:
         bearer = request.token or token
         if not bearer:
             return _NO_AUTH
+        if bearer == self._fixed_token:
+            return None
         cached = self._auth
         if cached[0] != bearer:
             cached = (

@@ -142,6 +142,8 @@ class LiquidationClient(ClientBase):
         self._set_verification(verify_outcome, settle_timeout, flat_timeout, clock, pending_file)
         check_injected_http(http_client, transport, httpx.Client)
         headers = user_agent_headers(user_agent, http_client)
+        if http_client is None:
+            headers = self._own_client_headers(headers)
         backend = check_backend(http_backend, transport is not None or http_client is not None)
         self._owns_http = http_client is None
         self._http = http_client or new_http_client(
