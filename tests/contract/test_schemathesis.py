@@ -73,6 +73,18 @@ def test_every_read_operation_was_exercised(fake: FakeTradovate) -> None:
         "/v1/order/item",
         "/v1/command/deps",
         "/v1/fill/deps",
+        "/v1/account/item",
+        "/v1/account/list",
+        "/v1/contract/items",
     }
-    assert reads - {"/v1/order/item"} <= answered
+    assert reads - {"/v1/order/item", "/v1/account/item"} <= answered
     assert reads <= refused | answered
+
+
+def test_every_action_operation_was_exercised(fake: FakeTradovate) -> None:
+    """The whole-account actions (issue 16) were answered as well as refused."""
+    answered = {r.path for r in fake.requests if r.method == "POST" and r.status == 200}
+    refused = {r.path for r in fake.requests if r.method == "POST" and r.status == 400}
+    actions = {"/v1/order/liquidatepositions", "/v1/order/cancelorder"}
+    assert actions <= answered
+    assert actions <= refused

@@ -48,6 +48,7 @@ from ._session import DEFAULT_RENEW_BEFORE, TokenManager
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._account import AccountResult
     from ._async_client import AsyncLiquidationClient
     from ._models import Command, Fill, Order, Position, TradeDate
     from ._reasons import KNOWN_FAILURE_REASONS
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
 # Loaded on first use (PEP 562): the async client pulls in asyncio, the failure reasons
 # the generated models; a service that only imports this package pays for neither.
 _LAZY = {
+    "AccountResult": "._account",
     "AsyncLiquidationClient": "._async_client",
     "KNOWN_FAILURE_REASONS": "._reasons",
     **dict.fromkeys(["Command", "Fill", "Order", "Position", "TradeDate"], "._models"),
@@ -90,6 +92,7 @@ __all__ = [
     "KNOWN_FAILURE_REASONS",
     "LIQUIDATION_ANSWER_LIMIT",
     "TOKEN_ENV_VAR",
+    "AccountResult",
     "AsyncLiquidationClient",
     "AuthenticationError",
     "Command",

@@ -51,6 +51,8 @@ from ._transports import check_backend
 if TYPE_CHECKING:
     from tradovate_api.models import Order, Position
 
+    from ._account import AccountResult
+
 #: keep_alive: the wait before trying again after a background renewal failed.
 KEEP_ALIVE_RETRY = 60.0
 
@@ -205,6 +207,31 @@ class AsyncLiquidationClient(ClientBase):
         self._start_keep_alive()
         steps, timeout_ = self._liquidation(
             account_id, contract_id, admin, custom_tag, is_automated, timeout, confirm
+        )
+        return await self._drive(steps, timeout_)
+
+    async def liquidate_account(
+        self,
+        account_id: int,
+        *,
+        confirm: bool = True,
+        admin: bool = False,
+        custom_tag: str | None = None,
+        is_automated: bool = True,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AccountResult:
+        """Flatten every open position of the account and cancel its stray working orders.
+
+        Returns an AccountResult: one outcome per open position (a LiquidationResult or
+        the TradovateError it ended in), and `flat`, True only when every position read 0
+        at the end (`confirm=True` waits up to flat_timeout for it). An account the token
+        cannot see raises RequestRejected. Raises only for errors that stop the account
+        (authentication, rate limit, the first reads failing), with `account_result`
+        holding what was done so far. The steps are in _account.py.
+        """
+        self._start_keep_alive()
+        steps, timeout_ = self._account(
+            account_id, confirm, admin, custom_tag, is_automated, timeout
         )
         return await self._drive(steps, timeout_)
 

@@ -35,6 +35,8 @@ from ._steps import Outcome, Request, Steps, T
 if TYPE_CHECKING:
     from tradovate_api.models import Order, Position
 
+    from ._account import AccountResult
+
 logger = logging.getLogger("tradovate_liquidate")
 _NO_AUTH = {"Accept-Encoding": ACCEPT_ENCODING}
 
@@ -148,6 +150,29 @@ class ClientBase:
         steps = outcome_steps(self._policy, self._verification, self._pending, body, confirm_)
         context = {"account_id": body.account_id, "contract_id": body.contract_id}
         return self._signed_in(steps, context), timeout_
+
+    def _account(
+        self,
+        account_id: object,
+        confirm: object,
+        admin: object,
+        custom_tag: object,
+        is_automated: object,
+        timeout: object,
+    ) -> tuple[Steps[AccountResult], httpx.Timeout]:
+        """One account's steps (see _account.py); arguments checked here, before sending."""
+        from ._account import account_steps
+        from ._arguments import check_flag
+
+        account = check_id(account_id, "account_id")
+        liquidation_request(account, 1, admin, custom_tag, is_automated)
+        options = {"admin": admin, "custom_tag": custom_tag, "is_automated": is_automated}
+        confirm_ = check_flag(confirm, "confirm")
+        timeout_ = self._call_timeout(timeout)
+        steps = account_steps(
+            self._policy, self._verification, self._pending, account, options, confirm_
+        )
+        return self._signed_in(steps, {"account_id": account}), timeout_
 
     def _signed_in(self, steps: Steps[T], context: dict[str, Any]) -> Steps[T]:
         """With credentials or a TokenManager, `steps` wrapped in the session's rules."""

@@ -35,8 +35,13 @@ def rows_steps(
     params: dict[str, Any],
     model: Any,
     context: dict[str, Any],
+    *,
+    single: bool = False,
 ) -> Steps[list[Any]]:
-    """GET `operation`: its JSON array as `model`s, tried as the module docstring says."""
+    """GET `operation`: its JSON array as `model`s, tried as the module docstring says.
+
+    `single`: the answer is one JSON object (an /item read), returned as a one-row list.
+    """
     request = Request(operation.method, operation.path, params, None, LIST_ANSWER_LIMIT)
     last: OutcomeUnknownError | None = None
     for attempt in range(READ_ATTEMPTS):
@@ -48,6 +53,8 @@ def rows_steps(
             last = exc
             continue
         try:
+            if single and isinstance(answer, dict):
+                answer = [answer]
             if not isinstance(answer, list):
                 raise TypeError("not a JSON array")
             return [model.from_dict(item) for item in answer]

@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--empty", action="store_true", help="start with no accounts or positions")
     parser.add_argument(
+        "--positions",
+        metavar="ACCOUNT:CONTRACT:NETPOS,...",
+        help="hold these positions (e.g. 123:3570918:2,123:3570919:-1) instead of the demo book",
+    )
+    parser.add_argument(
         "--open-book", action="store_true", help="every account active, every position one lot"
     )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
@@ -95,7 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         fake.inject(FAULTS[args.fault], times=None)
     if not args.token:
         print(f"token: {fake.issue_token()}", file=sys.stderr)
-    if not args.empty:
+    if args.positions:
+        try:
+            fake.add_positions(args.positions)
+        except ValueError as exc:
+            parser.error(f"--positions: {exc}")
+    elif not args.empty:
         print(add_demo_book(fake), file=sys.stderr)
 
     stop = threading.Event()

@@ -20,9 +20,9 @@ DEMO_ACCOUNTS = {
 
 def add_demo_book(fake: FakeTradovate) -> str:
     """Add the demo accounts and positions; returns a description of them."""
-    fake.add_contract(ES)
-    fake.add_contract(NQ)
-    fake.add_contract(CL, session_open=False)
+    fake.add_contract(ES, symbol="ESZ6")
+    fake.add_contract(NQ, symbol="NQZ6")
+    fake.add_contract(CL, session_open=False, symbol="CLF7")
     fake.add_position(account_id=100001, contract_id=ES, net_pos=3)
     fake.add_working_order(account_id=100001, contract_id=ES, side="Sell", qty=3)
     fake.add_working_order(account_id=100001, contract_id=ES, side="Buy", qty=1)

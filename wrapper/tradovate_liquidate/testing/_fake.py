@@ -16,8 +16,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._accounts import ACCOUNT_READ_PATHS, ACTION_PATHS, act, answer_account_read, seed
 from ._auth import AUTH_PATHS, FakeAuth, kept_body
 from ._faults import Fault, FaultKind
+from ._flatten import liquidate_one
 from ._limits import Limiter, RateLimit
 from ._orders import FILL_MODES, Book, FillMode
 from ._reads import READ_PATHS, answer_read
@@ -78,6 +80,7 @@ class FakeTradovate:
         self.auth = (auth or FakeAuth()).bind(self._tokens, clock)
         self._accounts: dict[int, AccountStatus] = {}
         self._contracts: dict[int, bool] = {}
+        self._symbols: dict[int, str] = {}  # contract id -> its symbol (/contract/items)
         self._book = Book(clock, accept_delay, fill_delay, fill_mode)
         self._late: list[tuple[float, dict[str, Any]]] = []
         self._account_ids = itertools.count(100_001)
@@ -123,9 +126,12 @@ class FakeTradovate:
     def set_account_status(self, account_id: int, status: AccountStatus) -> None:
         self.add_account(account_id, status=status)
 
-    def add_contract(self, contract_id: int, *, session_open: bool = True) -> int:
+    def add_contract(
+        self, contract_id: int, *, session_open: bool = True, symbol: str | None = None
+    ) -> int:
         with self._lock:
             self._contracts[contract_id] = session_open
+            self._symbols[contract_id] = symbol or self._symbols.get(contract_id, f"C{contract_id}")
             return contract_id
 
     def add_position(self, *, account_id: int, contract_id: int, net_pos: int) -> None:
@@ -133,7 +139,17 @@ class FakeTradovate:
         with self._lock:
             self._accounts.setdefault(account_id, "active")
             self._contracts.setdefault(contract_id, True)
+            self._symbols.setdefault(contract_id, f"C{contract_id}")
             self._book.set_position(account_id, contract_id, net_pos)
+
+    def add_positions(self, positions: str | Iterable[tuple[int, int, int]]) -> None:
+        """Seed many: `"123:3570918:2,123:3570919:-1"` or (account, contract, net_pos) triples."""
+        seed(self, positions)
+
+    def position_id(self, account_id: int, contract_id: int) -> int:
+        """The `id` of the Position row (what /order/liquidatepositions takes)."""
+        with self._lock:
+            return self._book.positions[(account_id, contract_id)].id
 
     def add_working_order(
         self,
@@ -252,7 +268,7 @@ class FakeTradovate:
         """Answer one request, given its Authorization and User-Agent headers and query."""
         with self._lock:
             self._settle()
-            is_read = path.rstrip("/") in READ_PATHS
+            is_read = path.rstrip("/") in READ_PATHS | ACCOUNT_READ_PATHS
             faults = self._faults_for_next_request(is_read)
             if is_read:
                 reply, answer = self._read(method, path, query, authorization, faults)
@@ -286,7 +302,11 @@ class FakeTradovate:
             return _text(401, "Access is denied"), "unauthorized"
         if faults:
             return _text(faults[-1].status, "Internal Server Error"), "read_error"
-        status, payload = answer_read(self._book, path.rstrip("/"), query)
+        if path.rstrip("/") in ACCOUNT_READ_PATHS:
+            accounts, symbols, now = self._accounts, self._symbols, self._clock()
+            status, payload = answer_account_read(accounts, symbols, path.rstrip("/"), query, now)
+        else:
+            status, payload = answer_read(self._book, path.rstrip("/"), query)
         return _json(payload, status), "read" if status == 200 else "bad_query"
 
     # -- the answer ----------------------------------------------------------------------
@@ -313,7 +333,8 @@ class FakeTradovate:
         now = self._clock()
         if path.rstrip("/") in AUTH_PATHS:
             return self.auth.answer(method, path.rstrip("/"), authorization, body, self._limiter)
-        if path.rstrip("/") != PATH:
+        path = path.rstrip("/")
+        if path != PATH and path not in ACTION_PATHS:
             return _text(404, "Not found"), "not_found"
         if method != "POST":
             reply = Reply(405, b"Method not allowed", "text/plain; charset=utf-8")
@@ -325,7 +346,7 @@ class FakeTradovate:
         if not self._authorised(authorization, now):
             return _text(401, "Access is denied"), "unauthorized"
         try:
-            request = parse_body(body)
+            request = parse_body(body, path.removeprefix("/v1"))
         except BodyError as exc:
             return _json({"errorText": str(exc), "ok": False}, status=400), "malformed"
         penalty = self._limiter.check(now, request.get("p-ticket"))
@@ -335,14 +356,16 @@ class FakeTradovate:
             if fault.kind is FaultKind.ERROR_TEXT:
                 return _json({"errorText": fault.text, "ok": False}), "error_text"
             if fault.kind is FaultKind.VIOLATIONS:
-                violation = {"constraint": "accountId", "value": str(request["accountId"])}
+                violation = {"constraint": "accountId", "value": str(request.get("accountId"))}
                 violation["description"] = fault.text
                 return _json({"violations": [violation]}), "violations"
             if fault.kind is FaultKind.DROP_BEFORE_ACTING:
                 return Reply(200, drop=True), "dropped"
-            if fault.kind is FaultKind.LATE_ACTION:
+            if fault.kind is FaultKind.LATE_ACTION and path == PATH:
                 self._late.append((now + fault.seconds, request))
                 return Reply(200, delay=LATE_REPLY_DELAY), "late"
+        if path != PATH:
+            return _json(act(self, path, request)), "result"
         return _json(self._liquidate(request)), "result"
 
     def _authorised(self, authorization: str | None, now: float) -> bool:
@@ -350,42 +373,4 @@ class FakeTradovate:
         return scheme.lower() == "bearer" and self._tokens.get(token, float("-inf")) > now
 
     def _liquidate(self, request: Mapping[str, Any]) -> dict[str, Any]:
-        account, contract = request["accountId"], request["contractId"]
-        if self.open_book:
-            self._accounts.setdefault(account, "active")
-            self._contracts.setdefault(contract, True)
-            if (account, contract) not in self._book.positions:
-                self._book.set_position(account, contract, 1)
-        status = self._accounts.get(account)
-        if status is None:
-            return _failure("Unauthorized", f"Account {account} is not accessible with this token")
-        if status == "closed":
-            return _failure("AccountClosed", f"Account {account} is closed")
-        if status == "locked":
-            return _failure("TradingLocked", f"Trading is locked for account {account}")
-        if contract not in self._contracts:
-            return _failure("InvalidContract", f"Contract {contract} does not exist")
-        if not self._contracts[contract]:
-            return _failure("SessionClosed", f"The session of contract {contract} is closed")
-        for order in self._book.live_orders(account, contract):
-            if order.status == "PendingNew":
-                continue  # on its way to the exchange: too late to cancel (see _orders.py)
-            self._book.cancel(order)
-            self.orders.append(
-                OrderEvent("cancel", order.order_id, account, contract, order.action, order.qty)
-            )
-        net_pos = self._book.net_pos(account, contract)
-        if net_pos == 0:
-            return {"failureReason": "Success"}  # already flat: nothing to send
-        marks = {"custom_tag": request.get("customTag50"), "admin": request["admin"]}
-        marks["is_automated"] = request.get("isAutomated")
-        side: Literal["Buy", "Sell"] = "Sell" if net_pos > 0 else "Buy"
-        order = self._book.place(account, contract, side, abs(net_pos), closing=True, **marks)
-        self.orders.append(
-            OrderEvent("place", order.order_id, account, contract, side, abs(net_pos), **marks)
-        )
-        return {"failureReason": "Success", "orderId": order.order_id}
-
-
-def _failure(reason: str, text: str) -> dict[str, Any]:
-    return {"failureReason": reason, "failureText": text}
+        return liquidate_one(self, request)

@@ -4,7 +4,7 @@
 (tradovate_api/openapi.json). A field added to a request schema there is accepted here
 with no edit; a limit changed there is enforced here. The checker covers the JSON Schema
 keywords the spec's request schemas use: type, required, properties,
-additionalProperties, maxLength, minimum, maximum, enum, anyOf and $ref.
+additionalProperties, maxLength, minimum, maximum, minItems, maxItems, enum, anyOf and $ref.
 """
 
 from __future__ import annotations
@@ -86,6 +86,10 @@ def check_value(name: str, value: Any, schema: dict[str, Any]) -> Any:
     if (low is not None and value < low) or (high is not None and value > high):
         out_of = "the int64 range" if schema.get("format") == "int64" else f"[{low}, {high}]"
         raise BodyError(f"{name}: out of {out_of}")
+    if kind == "array":
+        fewest, most = schema.get("minItems", 0), schema.get("maxItems", len(value))
+        if not fewest <= len(value) <= most:
+            raise BodyError(f"{name}: {len(value)} items, not {fewest} to {most}")
     if kind == "array" and "items" in schema:
         return [check_value(f"{name}[{i}]", item, schema["items"]) for i, item in enumerate(value)]
     return value

@@ -16,9 +16,19 @@ class Operation(NamedTuple):
     query: dict[str, str]
 
 
+CANCEL_ORDER: Final = Operation(
+    "POST",
+    "/order/cancelorder",
+    {},
+)
 LIQUIDATE_POSITION: Final = Operation(
     "POST",
     "/order/liquidateposition",
+    {},
+)
+LIQUIDATE_POSITIONS: Final = Operation(
+    "POST",
+    "/order/liquidatepositions",
     {},
 )
 ORDER_DEPENDENTS: Final = Operation(

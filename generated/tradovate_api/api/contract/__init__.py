@@ -1,0 +1,25 @@
+# generated from spec/openapi.yaml by `make generate`; do not edit
+"""Contains endpoint functions for accessing the API
+
+Each operation's HTTP method, path and query parameters as public constants, so a caller
+that carries requests itself (tradovate_liquidate does) reads them from the spec's own
+output instead of writing them again. Added by spec/templates/endpoint_init.py.jinja.
+"""
+
+from typing import Final, NamedTuple
+
+
+class Operation(NamedTuple):
+    method: str
+    path: str
+    #: python name -> wire name of each query parameter
+    query: dict[str, str]
+
+
+CONTRACT_ITEMS: Final = Operation(
+    "GET",
+    "/contract/items",
+    {
+        "ids": "ids",
+    },
+)

@@ -1,0 +1,204 @@
+"""Flattening one whole account: steps, no I/O (the clients carry them out).
+
+1. `GET /account/item`: an account the token cannot see is an error (404 ->
+   RequestRejected), never "flat": an empty position list proves nothing about it.
+2. `GET /position/deps` and `GET /order/deps`: what is held, and what is working.
+3. Every working order on a contract where the account holds no position is cancelled
+   (`POST /order/cancelorder`), so nothing opens a position again after the flatten
+   (liquidateposition cancels those of the contracts it closes itself).
+4. Every position whose netPos is not 0 is liquidated by the one-position protocol
+   (_outcome.py: pending check, verification of uncertain answers), in contract id order.
+5. confirm=True: the account's positions are read until every one is 0, or flat_timeout.
+
+One position's failure is that position's outcome. Only errors that stop the whole
+account raise (authentication, rate limit/lockout, the first reads failing); the error
+then carries `account_result`, the AccountResult so far, so no order id is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ._arguments import liquidation_request
+from ._exceptions import AuthenticationError, RateLimitError, TradovateError
+from ._outcome import outcome_steps
+from ._pending import PendingTargets
+from ._policy import Policy, exchange
+from ._reads import orders_steps, positions_steps, rows_steps
+from ._result import LiquidationResult
+from ._steps import Request, Sleep, Steps
+from ._verify import DEAD_STATUSES, DONE_STATUSES, FLAT_FIRST_WAIT, FLAT_MAX_WAIT, Verification
+
+if TYPE_CHECKING:
+    from tradovate_api.models import Account, Position
+
+#: Errors after which nothing more is sent for this account (nor, in a batch, for others).
+STOPPING = (AuthenticationError, RateLimitError)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountResult:
+    """What flattening one account did.
+
+    `positions`: one outcome per position that was open (netPos not 0), in contract id
+    order: the LiquidationResult, or the TradovateError it ended in. `net_before` maps
+    each of those contracts to its netPos as first read. `cancelled`: the working orders
+    cancelled on contracts without a position; `cancel_errors` the cancels that failed.
+    `flat` is True only when every position of the account was read as 0 at the end.
+    """
+
+    account_id: int
+    positions: list[LiquidationResult | TradovateError] = field(default_factory=list)
+    flat: bool = False
+    net_before: dict[int, int] = field(default_factory=dict)
+    cancelled: list[int] = field(default_factory=list)
+    cancel_errors: list[TradovateError] = field(default_factory=list)
+
+    @property
+    def contract_ids(self) -> list[int]:
+        return list(self.net_before)
+
+
+def account_item_steps(policy: Policy, account_id: int) -> Steps[Account]:
+    """GET /account/item: the account, or RequestRejected (404) when the token cannot see it."""
+    from tradovate_api.api.account import ACCOUNT_ITEM
+    from tradovate_api.models import Account
+
+    context = {"account_id": account_id}
+    params = {"id": account_id}
+    rows = yield from rows_steps(policy, ACCOUNT_ITEM, params, Account, context, single=True)
+    account: Account = rows[0]
+    return account
+
+
+def cancel_steps(policy: Policy, account_id: int, order_id: int, is_automated: bool) -> Steps[None]:
+    """POST /order/cancelorder once; raises the TradovateError of anything but Success."""
+    from tradovate_api.api.order import CANCEL_ORDER
+    from tradovate_api.models import CancelOrderRequest, CommandResult
+
+    from ._exceptions import LiquidationRejected
+    from ._policy import _raise_refusal
+
+    context = {"account_id": account_id}
+    body = CancelOrderRequest(order_id=order_id, is_automated=is_automated).to_dict()
+
+    def build(ticket: str | None) -> Request:
+        json = body if ticket is None else {**body, "p-ticket": ticket}
+        return Request(CANCEL_ORDER.method, CANCEL_ORDER.path, None, json, policy.answer_limit)
+
+    response, answer = yield from exchange(policy, build, context)
+    if isinstance(answer, dict):
+        _raise_refusal(answer, response, context)
+        reason = CommandResult.from_dict(answer).failure_reason
+        if reason == "Success":
+            return
+    raise LiquidationRejected(
+        f"cancelling order {order_id} was refused: {answer!r:.200}",
+        reason=str(answer.get("failureReason")) if isinstance(answer, dict) else "",
+        text=None,
+        order_id=order_id,
+        raw=answer if isinstance(answer, dict) else {},
+        account_id=account_id,
+    )
+
+
+def account_steps(
+    policy: Policy,
+    verification: Verification,
+    pending: PendingTargets,
+    account_id: int,
+    options: dict[str, Any],
+    confirm: bool,
+) -> Steps[AccountResult]:
+    """Flatten one account (see the module docstring); `options` are admin/custom_tag/..."""
+    result = AccountResult(account_id)
+    try:
+        yield from account_item_steps(policy, account_id)
+        rows = yield from positions_steps(policy, account_id)
+        orders = yield from orders_steps(policy, account_id)
+    except TradovateError as exc:
+        _attach(exc, result)
+        raise
+    held = {row.contract_id: row.net_pos for row in rows if _open(row)}
+    result.net_before.update(sorted(held.items()))
+    try:
+        yield from _cancel_strays(policy, result, orders, held, options)
+        for contract_id in result.net_before:
+            body = liquidation_request(account_id, contract_id, **options)
+            outcome: LiquidationResult | TradovateError
+            try:
+                outcome = yield from outcome_steps(policy, verification, pending, body, False)
+            except STOPPING:
+                raise
+            except TradovateError as exc:
+                outcome = exc
+            result.positions.append(outcome)
+        flat = yield from _flat_steps(policy, verification, result, confirm)
+    except STOPPING as exc:
+        _attach(exc, result)
+        raise
+    return _with_flat(result, flat)
+
+
+def _cancel_strays(
+    policy: Policy,
+    result: AccountResult,
+    orders: list[Any],
+    held: dict[int, int],
+    options: dict[str, Any],
+) -> Steps[None]:
+    for order in sorted(orders, key=lambda order: order.id if isinstance(order.id, int) else 0):
+        status = str(getattr(order.ord_status, "value", order.ord_status))
+        if status in DONE_STATUSES | DEAD_STATUSES or not isinstance(order.id, int):
+            continue
+        if order.contract_id in held:
+            continue  # liquidateposition cancels the working orders of what it closes
+        try:
+            yield from cancel_steps(policy, result.account_id, order.id, options["is_automated"])
+        except STOPPING:
+            raise
+        except TradovateError as exc:
+            result.cancel_errors.append(exc)
+        else:
+            result.cancelled.append(order.id)
+
+
+def _flat_steps(
+    policy: Policy, verification: Verification, result: AccountResult, confirm: bool
+) -> Steps[bool]:
+    """Whether every position reads 0: read until it does (confirm) or from what is known."""
+    if not result.net_before:
+        return True  # the one read showed nothing open
+    if not confirm:
+        return all(isinstance(o, LiquidationResult) and o.flat is True for o in result.positions)
+    deadline = verification.now() + verification.flat_timeout
+    wait = FLAT_FIRST_WAIT
+    while True:
+        try:
+            rows = yield from positions_steps(policy, result.account_id)
+        except STOPPING:
+            raise
+        except TradovateError:
+            rows = None
+        if rows is not None and not any(_open(row) for row in rows):
+            return True
+        if verification.now() + wait > deadline:
+            return False
+        yield Sleep(wait, "waiting for the account to read flat")
+        wait = min(wait * 2, FLAT_MAX_WAIT)
+
+
+def _attach(exc: TradovateError, result: AccountResult) -> None:
+    """The error that stops an account carries what was done before it."""
+    exc.account_result = result  # type: ignore[attr-defined]
+
+
+def _open(row: Position) -> bool:
+    return isinstance(row.net_pos, int) and row.net_pos != 0
+
+
+def _with_flat(result: AccountResult, flat: bool) -> AccountResult:
+    import dataclasses
+
+    return dataclasses.replace(result, flat=flat)
