@@ -252,3 +252,32 @@ def test_verification_settings_are_checked(harness: Harness, on_fake: dict[str, 
         harness.run({**on_fake, "verify_outcome": 1}, lambda client: None)
     with pytest.raises(TypeError, match=r"^confirm"):
         harness.liquidate(on_fake, ACCOUNT, CONTRACT, confirm="yes")
+
+
+def test_after_a_success_a_new_position_is_liquidated_whatever_else_trades(
+    harness: Harness, on_fake: dict[str, Any], fake: FakeTradovate, clock: ManualClock
+) -> None:
+    """Our earlier order is known by its id: once it is done, a new position on the same
+    contract is flattened, and the account's own later orders are never taken for ours."""
+
+    def again(client: Any) -> Any:
+        def reopen() -> None:
+            clock.advance(60.0)
+            fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=3)
+            fake.add_working_order(account_id=ACCOUNT, contract_id=CONTRACT, side="Sell")
+
+        async def run() -> Any:
+            await client.liquidate_position(ACCOUNT, CONTRACT)
+            reopen()
+            return await client.liquidate_position(ACCOUNT, CONTRACT)
+
+        if harness.kind == "async":
+            return run()
+        client.liquidate_position(ACCOUNT, CONTRACT)
+        reopen()
+        return client.liquidate_position(ACCOUNT, CONTRACT)
+
+    result = harness.run(on_fake, again)
+    assert methods(fake).count("POST") == 2, "the new position was liquidated"
+    assert result.order_id == fake.placed[-1].order_id
+    assert fake.position(ACCOUNT, CONTRACT) == 0

@@ -129,7 +129,7 @@ def _check_pending(
     if verdict.kind == "ambiguous":
         raise OutcomeUnknownError(
             f"an earlier liquidation of this position is unsettled and {len(snapshot.candidates)} "
-            "candidate orders are working; nothing was sent. Check the account's orders.",
+            "orders could be its closing order; nothing was sent. Check the account's orders.",
             account_id=target.account_id,
             contract_id=target.contract_id,
         )

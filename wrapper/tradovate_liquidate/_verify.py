@@ -82,6 +82,11 @@ def snapshot_steps(policy: Policy, target: Target, since: float) -> Steps[Snapsh
     positions = yield from positions_steps(policy, target.account_id)
     net_pos = net_position_of(positions, target.contract_id)
     orders = yield from orders_steps(policy, target.account_id)
+    if target.order_hint is not None:
+        # Our order is known by its id: nothing else on the contract can be taken for ours
+        # (the account's own later trades, or another program's exit), and no command
+        # needs reading.
+        return Snapshot(net_pos, [order for order in orders if order.id == target.order_hint])
     candidates = [order for order in orders if _is_candidate(order, target, net_pos, since)]
     if target.custom_tag is not None:
         tagged = []
