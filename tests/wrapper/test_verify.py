@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -281,3 +283,31 @@ def test_after_a_success_a_new_position_is_liquidated_whatever_else_trades(
     assert methods(fake).count("POST") == 2, "the new position was liquidated"
     assert result.order_id == fake.placed[-1].order_id
     assert fake.position(ACCOUNT, CONTRACT) == 0
+
+
+def test_two_calls_for_one_position_at_once_send_one_closing_order(
+    harness: Harness, token: str, clock: ManualClock
+) -> None:
+    """The second call waits for the first, then finds its order instead of sending."""
+    slow = FakeTradovate(clock=clock.time, accept_delay=0.5, fill_delay=1.0, latency=0.05)
+    slow.accept_token(token)
+    slow.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=2)
+
+    def both(client: Any) -> Any:
+        if harness.kind == "async":
+
+            async def gathered() -> Any:
+                calls = [client.liquidate_position(ACCOUNT, CONTRACT) for _ in range(2)]
+                return await asyncio.gather(*calls)
+
+            return gathered()
+        with ThreadPoolExecutor(2) as pool:
+            futures = [pool.submit(client.liquidate_position, ACCOUNT, CONTRACT) for _ in "ab"]
+            return [future.result() for future in futures]
+
+    results = harness.run({"token": token, "transport": slow.transport(), "clock": clock}, both)
+    clock.advance(5.0)
+    assert [r.order_id for r in results] == [slow.placed[0].order_id] * 2
+    assert len(slow.placed) == 1
+    assert slow.position(ACCOUNT, CONTRACT) == 0
+    assert not slow.crossed_zero

@@ -18,6 +18,7 @@ import httpx
 
 from ._async_support import (
     Background,
+    OneCallPerTarget,
     TokenSource,
     current_token,
     new_http_client,
@@ -158,6 +159,7 @@ class AsyncLiquidationClient(ClientBase):
             http_backend=backend,
         )
         self._background: Background | None = None
+        self._one_call_per_target = OneCallPerTarget()
 
     async def warm_up(self) -> None:
         """Sign in now, or renew the token held, so an emergency call need not wait for it.
@@ -208,7 +210,8 @@ class AsyncLiquidationClient(ClientBase):
         steps, timeout_ = self._liquidation(
             account_id, contract_id, admin, custom_tag, is_automated, timeout, confirm
         )
-        return await self._drive(steps, timeout_)
+        async with self._one_call_per_target.hold((account_id, contract_id)):
+            return await self._drive(steps, timeout_)
 
     async def liquidate_account(
         self,

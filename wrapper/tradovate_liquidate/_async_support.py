@@ -116,3 +116,28 @@ async def pause(clock: Any, seconds: float) -> None:
     else:
         clock.sleep(seconds)
         await asyncio.sleep(0)
+
+
+class OneCallPerTarget:
+    """At most one liquidation of a position at a time on one client.
+
+    A second call for the same position waits for the first to end, then reads what it
+    did (the target is pending) instead of sending a second closing order alongside it.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[int, int], tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: tuple[int, int]) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)

@@ -38,6 +38,7 @@ from ._session import DEFAULT_RENEW_BEFORE
 from ._steps import Await, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
 from ._sync_support import (
     Background,
+    OneCallPerTarget,
     TokenSource,
     current_token,
     new_http_client,
@@ -158,6 +159,7 @@ class LiquidationClient(ClientBase):
             http_backend=backend,
         )
         self._background: Background | None = None
+        self._one_call_per_target = OneCallPerTarget()
 
     def warm_up(self) -> None:
         """Sign in now, or renew the token held, so an emergency call need not wait for it.
@@ -208,7 +210,8 @@ class LiquidationClient(ClientBase):
         steps, timeout_ = self._liquidation(
             account_id, contract_id, admin, custom_tag, is_automated, timeout, confirm
         )
-        return self._drive(steps, timeout_)
+        with self._one_call_per_target.hold((account_id, contract_id)):
+            return self._drive(steps, timeout_)
 
     def liquidate_account(
         self,

@@ -103,3 +103,27 @@ def pause(clock: Any, seconds: float) -> None:
         time.sleep(seconds)
     else:
         clock.sleep(seconds)
+
+
+class OneCallPerTarget:
+    """At most one liquidation of a position at a time on one client (see the async twin)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[tuple[int, int], tuple[threading.Lock, int]] = {}
+
+    @contextmanager
+    def hold(self, key: tuple[int, int]) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
