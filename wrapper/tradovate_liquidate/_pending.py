@@ -3,16 +3,28 @@
 A target is pending from its first uncertain send (an OutcomeUnknownError, a
 NotLiquidatedError, or a closing order not known to be filled) until the server's records
 settle it. The CLI keeps them in a small JSON file so that a second run verifies first.
+
+With a file, the file is the record: every read and change re-reads it under an
+exclusive lock (flock on a `.lock` file beside it), so processes sharing it never lose
+each other's entries. A file that cannot be written is refused when the client is built,
+before anything is sent; a write that fails later is logged, never raised after a send.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
+
+try:
+    import fcntl
+except ImportError:  # not on POSIX: one process per state file
+    fcntl = None  # type: ignore[assignment]
 
 Key = tuple[int, int]  # (account_id, contract_id)
 
@@ -29,15 +41,17 @@ class PendingTargets:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self._path = None if path is None else Path(path)
         self._lock = threading.Lock()
+        if self._path is not None:
+            _check_writable(self._path)
         self._entries: dict[Key, Pending] = self._load()
 
     def get(self, key: Key) -> Pending | None:
-        with self._lock:
+        with self._lock, self._file_lock():
             return self._entries.get(key)
 
     def add(self, key: Key, since: float, order_id: int | None, tag: str | None = None) -> None:
         """Pending from `since`, unless it already is from earlier (the first send counts)."""
-        with self._lock:
+        with self._lock, self._file_lock():
             known = self._entries.get(key)
             if known is None:
                 self._entries[key] = Pending(since, order_id, tag)
@@ -50,13 +64,33 @@ class PendingTargets:
             self._save()
 
     def clear(self, key: Key) -> None:
-        with self._lock:
+        with self._lock, self._file_lock():
             if self._entries.pop(key, None) is not None:
                 self._save()
 
     def keys(self) -> list[Key]:
-        with self._lock:
+        with self._lock, self._file_lock():
             return sorted(self._entries)
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Holds the file's lock, with the entries re-read from it (memory alone: no-op)."""
+        if self._path is None:
+            yield
+            return
+        if fcntl is None:
+            self._entries = self._load()
+            yield
+            return
+        descriptor = os.open(
+            self._path.with_name(self._path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600
+        )
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            self._entries = self._load()
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the lock
 
     def _load(self) -> dict[Key, Pending]:
         if self._path is None or not self._path.exists():
@@ -78,6 +112,20 @@ class PendingTargets:
     def _save(self) -> None:
         if self._path is None:
             return
+        try:
+            self._write()
+        except OSError as exc:
+            # The request has gone out by now: raising would lose its outcome. The entry
+            # stays in memory, so this client still reads before sending again.
+            logging.getLogger("tradovate_liquidate").warning(
+                "pending state file %s could not be written (%s): a later run will not "
+                "know this target is unsettled; check its orders before liquidating it",
+                self._path,
+                exc,
+            )
+
+    def _write(self) -> None:
+        assert self._path is not None
         rows = [
             {
                 "account_id": a,
@@ -102,3 +150,12 @@ class PendingTargets:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse a state file that cannot be written, before anything is sent."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise ValueError(f"pending_file: {path} cannot be written ({exc.strerror})") from None
