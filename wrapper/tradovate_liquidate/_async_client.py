@@ -281,9 +281,12 @@ class AsyncLiquidationClient(ClientBase):
             steps.close()  # a cancelled call releases a sign-in it was carrying out
 
     def _start_keep_alive(self) -> None:
-        if self._keep_alive and self._background is None:
-            self._background = Background(self._keep_renewing)
-            self._background.start()
+        if not self._keep_alive:
+            return
+        with self._keep_alive_lock:  # concurrent first calls start one renewal, not several
+            if self._background is None and not self._closed:
+                self._background = Background(self._keep_renewing)
+                self._background.start()
 
     async def _keep_renewing(self, background: Background) -> None:
         """keep_alive: renew (or sign in) whenever due, until the client is closed."""
@@ -345,7 +348,9 @@ class AsyncLiquidationClient(ClientBase):
 
         Stops the keep_alive renewal first.
         """
-        background, self._background = self._background, None
+        with self._keep_alive_lock:
+            background, self._background = self._background, None
+            self._closed = True
         if background is not None:
             await background.stop()
         if self._owns_http:
