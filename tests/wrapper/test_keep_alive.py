@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import threading
 import time
+from email.utils import parsedate_to_datetime
 from typing import Any
 
+import httpx
 import pytest
 
 import tradovate_liquidate._client as sync_client
-from tradovate_liquidate import LiquidationClient
+from tradovate_liquidate import LiquidationClient, LiquidationResult, TokenManager
+from tradovate_liquidate._session import MIN_FLIGHT_GAP, Grant, Lead
+from tradovate_liquidate._session_steps import expiry
 
-from .test_session import credentials, make_fake
+from ..harness import Harness
+from .test_session import LIFETIME, Clock, credentials, make_fake, run_calls
 
 pytestmark = pytest.mark.answer_only
 
@@ -52,3 +57,37 @@ def test_concurrent_first_calls_start_one_keep_alive_and_close_stops_it(
     assert keep_alive_threads() == []
     client._start_keep_alive()  # what each call does first: not again after close
     assert len(started) == 1
+
+
+def test_a_local_clock_ahead_of_the_server_by_more_than_a_lifetime_signs_in_once(
+    harness: Harness,
+) -> None:
+    clock = Clock()
+    fake = make_fake(clock)
+    manager = TokenManager(credentials(), clock=lambda: clock.now + 2 * LIFETIME)
+    kwargs = {"token": manager, "transport": fake.transport()}
+    outcomes = run_calls(harness, kwargs, [lambda: None] * 3)
+    assert all(isinstance(outcome, LiquidationResult) for outcome in outcomes), outcomes
+    assert fake.auth.logins == 1
+    assert manager.renewal_due_in() > 0  # keep_alive would not sign in again at once
+
+
+def test_a_past_expiration_time_is_read_against_the_answers_date() -> None:
+    date = "Sun, 06 Jan 2030 08:00:00 GMT"
+    response = httpx.Response(200, headers={"date": date})
+    sent = parsedate_to_datetime(date).timestamp()
+    now = sent + 3 * LIFETIME  # this machine's clock runs three hours ahead
+    assert expiry(sent + LIFETIME, response, "signing in", now) == now + LIFETIME
+    assert expiry(sent + LIFETIME, httpx.Response(200), "signing in", now) > now
+    assert expiry(now + 60, response, "signing in", now) == now + 60  # a plain answer
+
+
+def test_keep_alive_waits_between_flights_even_for_a_token_that_is_already_due() -> None:
+    clock = Clock()
+    manager = TokenManager(credentials(), clock=clock)
+    lead = manager.claim()
+    assert isinstance(lead, Lead)
+    manager.succeed(lead.flight, Grant("a" * 40, clock.now - 1))  # ended already
+    assert manager.renewal_due_in() >= MIN_FLIGHT_GAP
+    clock.now += MIN_FLIGHT_GAP
+    assert manager.renewal_due_in() == 0

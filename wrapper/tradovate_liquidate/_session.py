@@ -38,6 +38,10 @@ DEFAULT_RENEW_BEFORE = 15 * 60.0
 RENEW_RETRY_AFTER = 30.0
 #: How long a refused sign-in is answered from memory instead of signing in again.
 SIGN_IN_FAILURE_HOLD = 60.0
+#: The least time between the end of one sign-in or renewal and a keep_alive's next one
+#: (a quarter of the token's lifetime, within these bounds), so no clock or answer can
+#: make the background renewal a tight loop.
+MIN_FLIGHT_GAP, MAX_FLIGHT_GAP = 1.0, 30.0
 
 
 class Grant(NamedTuple):
@@ -136,6 +140,7 @@ class TokenManager:
         self._held: TradovateError | None = None
         self._held_until = 0.0
         self._renew_not_before = 0.0
+        self._last_flight_end = float("-inf")
         #: Sign-ins and renewals this manager started (requests, answered or not).
         self.sign_ins = 0
         self.renewals = 0
@@ -172,7 +177,9 @@ class TokenManager:
             if grant is None:
                 return 0.0
             due = grant.expires_at - self._threshold()
-            return max(0.0, due - now, self._renew_not_before - now)
+            gap = min(MAX_FLIGHT_GAP, max(MIN_FLIGHT_GAP, self._lifetime / 4))
+            next_flight = self._last_flight_end + gap
+            return max(0.0, due - now, self._renew_not_before - now, next_flight - now)
 
     def _threshold(self) -> float:
         return min(self.renew_before, self._lifetime / 2)
@@ -218,7 +225,7 @@ class TokenManager:
             self._lifetime = max(0.0, grant.expires_at - self.clock())
             self._generation += 1
             self._held, self._renew_not_before = None, 0.0
-            self._flight = None
+            self._flight, self._last_flight_end = None, self.clock()
             generation = self._generation
         flight.finish(None)
         return generation
@@ -230,7 +237,7 @@ class TokenManager:
             if grant is None or now >= grant.expires_at:
                 return None
             self._renew_not_before = now + RENEW_RETRY_AFTER
-            self._flight = None
+            self._flight, self._last_flight_end = None, now
             ready = Ready(grant.token, self._generation)
         flight.finish(None)
         return ready

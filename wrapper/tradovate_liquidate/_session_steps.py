@@ -209,11 +209,37 @@ def grant_of(
         check_token(token)
     except (TypeError, ValueError):
         raise AuthenticationError(f"{what}: the accessToken is not a usable token") from None
-    expires_at = parse_time(parsed.expiration_time)
+    return Grant(token, expiry(parse_time(parsed.expiration_time), response, what, clock()))
+
+
+def expiry(expires_at: float | None, response: httpx.Response, what: str, now: float) -> float:
+    """When the token ends on our clock. An expirationTime at or before our now means our
+    clock runs ahead of the server's (the token was just issued): its lifetime is then
+    read against the answer's Date, or assumed, rather than signing in on every call."""
     if expires_at is None:
         logger.warning("%s: no readable expirationTime; assuming %.0f s", what, FALLBACK_LIFETIME)
-        expires_at = clock() + FALLBACK_LIFETIME
-    return Grant(token, expires_at)
+        return now + FALLBACK_LIFETIME
+    if expires_at > now:
+        return expires_at
+    sent = server_date(response)
+    lifetime = expires_at - sent if sent is not None and expires_at > sent else FALLBACK_LIFETIME
+    logger.warning(
+        "%s: the expirationTime is already past on this machine's clock (it runs ahead of "
+        "the server's?); taking the token to last %.0f s from now",
+        what,
+        lifetime,
+    )
+    return now + lifetime
+
+
+def server_date(response: httpx.Response) -> float | None:
+    """The answer's Date header as Unix time, or None."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(response.headers.get("date", "")).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
 def parse_time(value: object) -> float | None:
