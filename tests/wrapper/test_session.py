@@ -21,6 +21,7 @@ from tradovate_liquidate import (
     Credentials,
     LiquidationResult,
     TokenManager,
+    TradovateError,
 )
 from tradovate_liquidate.testing import FakeAuth, FakeTradovate, Fault
 
@@ -73,7 +74,7 @@ def run_calls(
             before()
             try:
                 outcomes.append(client.liquidate_position(ACCOUNT, CONTRACT))
-            except AuthenticationError as exc:
+            except TradovateError as exc:
                 outcomes.append(exc)
         return outcomes
 
@@ -83,7 +84,7 @@ def run_calls(
             before()
             try:
                 outcomes.append(await client.liquidate_position(ACCOUNT, CONTRACT))
-            except AuthenticationError as exc:
+            except TradovateError as exc:
                 outcomes.append(exc)
         return outcomes
 

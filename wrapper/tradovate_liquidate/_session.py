@@ -11,9 +11,11 @@ renewal, carried out by whichever client asked (sync or async). Its rules:
   server (a 401 or 408 on a call made with it);
 - single flight: while one caller signs in or renews, every other caller waits for that
   flight (a `Flight`) and shares its outcome, failure included;
-- a sign-in the server refused (errorText, 429, captcha) is answered from memory for
-  SIGN_IN_FAILURE_HOLD seconds (or the wait the server asked for), so a retry loop cannot
-  become a login storm that locks the user out for an hour.
+- a sign-in the server refused (errorText, 429, captcha), or whose outcome is unknown (a
+  5xx, a timeout: it may have opened a session), is answered from memory for
+  SIGN_IN_FAILURE_HOLD seconds, doubled for each further failure in a row (or the wait
+  the server asked for), so a retry loop cannot become a login storm that locks the user
+  out for an hour or closes their other sessions.
 
 The state is guarded by a threading.Lock that is never held across I/O, so one manager
 can serve threads and asyncio tasks of several clients at once.
@@ -36,8 +38,11 @@ DEFAULT_RENEW_BEFORE = 15 * 60.0
 #: After a renewal failed for a passing reason (no connection, 5xx) while the token is
 #: still valid, the next renewal is tried no sooner than this.
 RENEW_RETRY_AFTER = 30.0
-#: How long a refused sign-in is answered from memory instead of signing in again.
+#: How long a failed sign-in is answered from memory instead of signing in again; each
+#: further failure in a row doubles it, up to SIGN_IN_FAILURE_MAX_HOLD (the vendor allows
+#: about 5 sign-ins an hour before a lockout).
 SIGN_IN_FAILURE_HOLD = 60.0
+SIGN_IN_FAILURE_MAX_HOLD = 20 * 60.0
 #: The least time between the end of one sign-in or renewal and a keep_alive's next one
 #: (a quarter of the token's lifetime, within these bounds), so no clock or answer can
 #: make the background renewal a tight loop.
@@ -139,6 +144,7 @@ class TokenManager:
         self._flight: Flight | None = None
         self._held: TradovateError | None = None
         self._held_until = 0.0
+        self._failures = 0
         self._renew_not_before = 0.0
         self._last_flight_end = float("-inf")
         #: Sign-ins and renewals this manager started (requests, answered or not).
@@ -224,7 +230,7 @@ class TokenManager:
             self._grant = grant
             self._lifetime = max(0.0, grant.expires_at - self.clock())
             self._generation += 1
-            self._held, self._renew_not_before = None, 0.0
+            self._held, self._renew_not_before, self._failures = None, 0.0, 0
             self._flight, self._last_flight_end = None, self.clock()
             generation = self._generation
         flight.finish(None)
@@ -247,7 +253,11 @@ class TokenManager:
         with self._lock:
             if hold and error is not None:
                 wait = error.retry_after if isinstance(error, RateLimitError) else None
+                backoff = SIGN_IN_FAILURE_HOLD * 2 ** min(self._failures, 10)
+                self._failures += 1
                 self._held = error
-                self._held_until = self.clock() + max(wait or 0.0, SIGN_IN_FAILURE_HOLD)
+                self._held_until = self.clock() + max(
+                    wait or 0.0, min(backoff, SIGN_IN_FAILURE_MAX_HOLD)
+                )
             self._flight = None
         flight.finish(error)

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from ._answers import redact
+from ._answers import CHECK_BEFORE_RETRYING, redact
 from ._config import check_token
 from ._credentials import Credentials, sign_in_body
 from ._exceptions import (
@@ -145,9 +145,10 @@ def _carry_out(manager: TokenManager, policy: Policy, lead: Lead) -> Steps[Ready
                 manager.count_sign_in()
                 grant = yield from sign_in_steps(policy, manager.credentials, manager.clock)
     except TradovateError as exc:
-        # Refused by the server (errorText answers 200; a 429, a captcha): held for a while.
-        refused = isinstance(exc, RateLimitError) or exc.status_code == 200
-        manager.fail(flight, exc, hold=refused)
+        # Refused by the server (errorText answers 200; a 429, a captcha), or sent with an
+        # unknown outcome (which may have opened a session): held for a while, so calls do
+        # not each sign in again and close the user's other sessions.
+        manager.fail(flight, exc, hold=not isinstance(exc, ConnectionFailedError))
         raise
     except BaseException:  # a cancelled task or an interrupted thread: release the waiters
         manager.fail(flight, None, hold=False)
@@ -165,15 +166,33 @@ def sign_in_steps(policy: Policy, credentials: Credentials, clock: Any) -> Steps
 
     try:
         response, answer = yield from exchange(policy, build, {})
-    except (RateLimitError, ConnectionFailedError):
-        raise
     except TradovateError as exc:
-        # Nothing but the sign-in was sent: say so, rather than "the position may have...".
-        reason = exc.message.split(":", 1)[0]
-        raise AuthenticationError(
-            f"signing in failed ({reason}); nothing else was sent", response=exc.response
-        ) from None
-    return grant_of(answer, response, "signing in", clock)
+        error = sign_in_error(exc)
+    else:
+        return grant_of(answer, response, "signing in", clock)
+    # Raised outside the except block: the error's context is not the httpx error, whose
+    # request holds the sign-in body (password and sec).
+    raise error
+
+
+def sign_in_error(exc: TradovateError) -> TradovateError:
+    """A sign-in's failure, of the class the answer table gives, saying what was sent:
+    the sign-in alone, which may have opened a session when its outcome is unknown."""
+    if isinstance(exc, RateLimitError | ConnectionFailedError):
+        return copy.copy(exc)
+    message = exc.message.replace(": " + CHECK_BEFORE_RETRYING, "").replace(
+        "; " + CHECK_BEFORE_RETRYING, ""
+    )
+    if isinstance(exc, OutcomeUnknownError):
+        message = (
+            f"signing in failed ({message}); the sign-in may have opened a session all the "
+            "same, so it is not tried again for a while. No order was sent"
+        )
+    else:
+        message = f"signing in failed ({message}); nothing else was sent"
+    error = copy.copy(exc)
+    error.message, error.args = message, (message,)
+    return error
 
 
 def renew_steps(policy: Policy, token: str, clock: Any) -> Steps[Grant]:
