@@ -214,6 +214,7 @@ def test_a_401_leads_to_one_sign_in_and_one_resend(harness: Harness) -> None:
     outcomes = run_calls(harness, kwargs, [lambda: None, refuse_the_token])
     assert all(isinstance(outcome, LiquidationResult) for outcome in outcomes)
     assert fake.auth.logins == 2
+    assert answers(fake, "renewaccesstoken") == ["unauthorized"]  # tried first, refused
     assert answers(fake, "liquidateposition") == ["result", "unauthorized", "result"]
 
 
@@ -226,8 +227,26 @@ def test_a_second_401_is_raised_not_looped(
     [outcome] = run_calls(harness, kwargs, [lambda: None])
     assert isinstance(outcome, AuthenticationError)
     assert outcome.status_code == 401
-    assert fake.auth.logins == 2
+    # The renewal said the token is valid: no second session was opened for it.
+    assert (fake.auth.logins, fake.auth.renewals) == (1, 1)
     assert answers(fake, "liquidateposition") == ["unauthorized", "unauthorized"]
+
+
+def test_a_401_on_a_valid_token_renews_instead_of_signing_in(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = make_fake()
+    authorised, refusals = fake._authorised, [True]
+
+    def refuse_once(*args: Any) -> bool:
+        return not refusals.pop() if refusals else authorised(*args)
+
+    monkeypatch.setattr(fake, "_authorised", refuse_once)
+    kwargs = {"credentials": credentials(), "transport": fake.transport()}
+    [outcome] = run_calls(harness, kwargs, [lambda: None])
+    assert isinstance(outcome, LiquidationResult)
+    assert (fake.auth.logins, fake.auth.renewals) == (1, 1)
+    assert answers(fake, "liquidateposition") == ["unauthorized", "result"]
 
 
 def test_a_408_signs_in_once_and_does_not_resend_the_liquidation(harness: Harness) -> None:

@@ -8,7 +8,8 @@ renewal, carried out by whichever client asked (sync or async). Its rules:
 - renew when less than `renew_before` is left (or half the token's lifetime, when that is
   shorter, so a short-lived token is not renewed on every call);
 - sign in again only when no valid token is held: none yet, expired, or refused by the
-  server (a 401 or 408 on a call made with it);
+  server (a 401 or 408 on a call made with it, and then its renewal refused too: a
+  renewal proves whether the token is valid without opening a session);
 - single flight: while one caller signs in or renews, every other caller waits for that
   flight (a `Flight`) and shares its outcome, failure included;
 - a sign-in the server refused (errorText, 429, captcha), or whose outcome is unknown (a
@@ -194,7 +195,8 @@ class TokenManager:
         """What a caller must do to get a token.
 
         `refused` is the generation of a token the server just refused (401/408): it is
-        replaced unless another caller already did. `force_renew` renews a valid token
+        renewed (a sign-in follows only when the renewal is refused too), unless another
+        caller already replaced it. `force_renew` renews a valid token
         even when not due (warm_up).
         """
         with self._lock:
@@ -204,10 +206,12 @@ class TokenManager:
             if self._held is not None and now < self._held_until:
                 raise copy.copy(self._held)
             grant = self._grant
-            if grant is None or now >= grant.expires_at or refused == self._generation:
+            if grant is None or now >= grant.expires_at:
                 kind = "sign_in"
-            elif (force_renew or grant.expires_at - now < self._threshold()) and (
-                force_renew or now >= self._renew_not_before
+            elif (
+                refused == self._generation  # a renewal proves it without opening a session
+                or force_renew
+                or (grant.expires_at - now < self._threshold() and now >= self._renew_not_before)
             ):
                 kind = "renew"
             else:
