@@ -198,10 +198,19 @@ def _liquidate(args: argparse.Namespace) -> list[Outcome]:
             confirm=args.confirm,
         )
     if cache is not None and isinstance(token, TokenManager):
-        cache.save_from(token)  # the next run renews it instead of signing in again
+        _save_token(cache, token)
     if progress is not None:
         progress.finish()
     return outcomes
+
+
+def _save_token(cache: TokenCache, manager: TokenManager) -> None:
+    """Keep the token for the next run (which renews it instead of signing in again). The
+    positions are dealt with by now: a cache that cannot be written only costs a warning."""
+    try:
+        cache.save_from(manager)
+    except OSError as exc:
+        print(f"warning: could not keep the token in {cache.path}: {exc}", file=sys.stderr)
 
 
 @contextlib.contextmanager
