@@ -12,7 +12,7 @@ import pytest
 
 import tradovate_liquidate._client as sync_client
 from tradovate_liquidate import LiquidationClient, LiquidationResult, TokenManager
-from tradovate_liquidate._session import MIN_FLIGHT_GAP, Grant, Lead
+from tradovate_liquidate._session import MIN_FLIGHT_GAP, Grant, Lead, Ready, Wait
 from tradovate_liquidate._session_steps import expiry
 
 from ..harness import Harness
@@ -91,3 +91,17 @@ def test_keep_alive_waits_between_flights_even_for_a_token_that_is_already_due()
     assert manager.renewal_due_in() >= MIN_FLIGHT_GAP
     clock.now += MIN_FLIGHT_GAP
     assert manager.renewal_due_in() == 0
+
+
+def test_a_call_does_not_wait_for_a_renewal_while_the_held_token_is_valid() -> None:
+    clock = Clock()
+    manager = TokenManager(credentials(), clock=clock)
+    manager.adopt("a" * 40, clock.now + LIFETIME)
+    clock.now += LIFETIME - 600  # renewal due
+    renewal = manager.claim()
+    assert isinstance(renewal, Lead)
+    assert renewal.flight.kind == "renew"
+    assert manager.claim() == Ready("a" * 40, 1)  # not Wait: the token is still good
+    assert isinstance(manager.claim(refused=1), Wait)  # refused: it waits for the renewal
+    clock.now += 600  # expired meanwhile: it waits too
+    assert isinstance(manager.claim(), Wait)

@@ -11,7 +11,8 @@ renewal, carried out by whichever client asked (sync or async). Its rules:
   server (a 401 or 408 on a call made with it, and then its renewal refused too: a
   renewal proves whether the token is valid without opening a session);
 - single flight: while one caller signs in or renews, every other caller waits for that
-  flight (a `Flight`) and shares its outcome, failure included;
+  flight (a `Flight`) and shares its outcome, failure included; but while a renewal is
+  in flight, a caller whose held token is still valid goes on with it, without waiting;
 - a sign-in the server refused (errorText, 429, captcha), or whose outcome is unknown (a
   5xx, a timeout: it may have opened a session), is answered from memory for
   SIGN_IN_FAILURE_HOLD seconds, doubled for each further failure in a row (or the wait
@@ -201,11 +202,19 @@ class TokenManager:
         """
         with self._lock:
             now = self.clock()
+            grant = self._grant
             if self._flight is not None:
+                if (
+                    self._flight.kind == "renew"
+                    and grant is not None
+                    and now < grant.expires_at
+                    and refused != self._generation
+                    and not force_renew
+                ):  # the held token is still good: no call waits for a renewal
+                    return Ready(grant.token, self._generation)
                 return Wait(self._flight)
             if self._held is not None and now < self._held_until:
                 raise copy.copy(self._held)
-            grant = self._grant
             if grant is None or now >= grant.expires_at:
                 kind = "sign_in"
             elif (
