@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tradovate_liquidate import Credentials, TokenManager
@@ -156,3 +157,19 @@ def test_the_token_cache_writes_through_a_temporary_name_of_its_own(tmp_path: Pa
     assert json.loads(path.read_text())[f"{USER}@https://example.test/v1"]["access_token"]
     assert other.read_text() == "another run's"
     assert sorted(p.name for p in path.parent.iterdir()) == ["token.json", "token.json.tmp"]
+
+
+def test_a_cached_token_whose_session_was_closed_is_renewed_before_liquidating(
+    fake: FakeTradovate, server: FakeServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache.json"
+    assert cli(server, tmp_path, "--token-cache", str(cache), **from_env()).returncode == EXIT_OK
+    fake.add_position(account_id=100001, contract_id=3570918, net_pos=3)
+    body = {"name": USER, "password": PASSWORD, "sec": SEC}
+    for _ in range(2):  # the same user signs in elsewhere twice: the cached session closes
+        httpx.post(server.base_url + "/auth/accesstokenrequest", json=body, timeout=10)
+    second = cli(server, tmp_path, "--token-cache", str(cache), **from_env())
+    assert second.returncode == EXIT_OK, second.stdout + second.stderr
+    liquidations = [r.answer for r in fake.requests if r.path.endswith("liquidateposition")]
+    assert liquidations == ["result", "result"]
+    assert fake.auth.logins == 1 + 2 + 1

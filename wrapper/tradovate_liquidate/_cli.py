@@ -43,6 +43,7 @@ from ._cli_session import TokenCache, signed_in, wants_credentials
 from ._client import LiquidationClient
 from ._config import ENVIRONMENTS, TOKEN_ENV_VAR, resolve_base_url
 from ._credentials import CREDENTIAL_ENV_VARS as _CREDENTIAL_ENV_VARS
+from ._exceptions import TradovateError
 from ._session import TokenManager
 from ._version import __version__
 
@@ -186,6 +187,8 @@ def _liquidate(args: argparse.Namespace) -> list[Outcome]:
             client_kwargs[name] = getattr(args, name)
     client_kwargs["pending_file"] = args.state_file or _state_file()
     with LiquidationClient(token, **client_kwargs) as client:
+        if cache is not None and isinstance(token, TokenManager) and token.expires_at:
+            _renew_cached(client)
         show_progress = len(targets) > 1 and not args.quiet and sys.stderr.isatty()
         progress = _Progress(len(targets), sys.stderr) if show_progress else None
         outcomes = client.liquidate_many(
@@ -202,6 +205,14 @@ def _liquidate(args: argparse.Namespace) -> list[Outcome]:
     if progress is not None:
         progress.finish()
     return outcomes
+
+
+def _renew_cached(client: LiquidationClient) -> None:
+    """A cached token's session may have been closed by other sign-ins since (a 408 on the
+    liquidation, which is then not resent): renewing it first finds that out, and signs in
+    again only when the renewal is refused."""
+    with contextlib.suppress(TradovateError):  # the liquidation itself reports what is wrong
+        client.warm_up()
 
 
 def _save_token(cache: TokenCache, manager: TokenManager) -> None:
