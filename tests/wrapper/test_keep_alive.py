@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 import time
 from email.utils import parsedate_to_datetime
@@ -11,12 +13,17 @@ import httpx
 import pytest
 
 import tradovate_liquidate._client as sync_client
-from tradovate_liquidate import LiquidationClient, LiquidationResult, TokenManager
+from tradovate_liquidate import (
+    AsyncLiquidationClient,
+    LiquidationClient,
+    LiquidationResult,
+    TokenManager,
+)
 from tradovate_liquidate._session import MIN_FLIGHT_GAP, Grant, Lead, Ready, Wait
 from tradovate_liquidate._session_steps import expiry
 
 from ..harness import Harness
-from .test_session import LIFETIME, Clock, credentials, make_fake, run_calls
+from .test_session import ACCOUNT, CONTRACT, LIFETIME, Clock, credentials, make_fake, run_calls
 
 pytestmark = pytest.mark.answer_only
 
@@ -105,3 +112,31 @@ def test_a_call_does_not_wait_for_a_renewal_while_the_held_token_is_valid() -> N
     assert isinstance(manager.claim(refused=1), Wait)  # refused: it waits for the renewal
     clock.now += 600  # expired meanwhile: it waits too
     assert isinstance(manager.claim(), Wait)
+
+
+def test_cancelling_a_call_in_the_middle_of_its_sign_in_keeps_the_sign_in() -> None:
+    fake = make_fake()
+    inner = fake.transport()
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    class HeldSignIn(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            answer = await inner.handle_async_request(request)  # the server acts on it
+            if request.url.path.endswith("accesstokenrequest"):
+                entered.set()
+                await release.wait()  # ... and its answer is still on the way
+            return answer
+
+    async def main() -> Any:
+        kwargs = {"credentials": credentials(), "transport": HeldSignIn(), "verify_outcome": False}
+        async with AsyncLiquidationClient(**kwargs) as client:
+            first = asyncio.create_task(client.liquidate_position(ACCOUNT, CONTRACT))
+            await entered.wait()
+            first.cancel()  # the caller gives up while its sign-in is on the wire
+            with contextlib.suppress(asyncio.CancelledError):
+                await first
+            release.set()
+            return await client.liquidate_position(ACCOUNT, CONTRACT)
+
+    assert isinstance(asyncio.run(main()), LiquidationResult)
+    assert fake.auth.logins == 1  # the next call used the cancelled call's sign-in

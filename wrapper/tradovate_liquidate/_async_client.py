@@ -20,6 +20,7 @@ from ._async_support import (
     Background,
     TokenSource,
     current_token,
+    detached,
     new_http_client,
     pause,
     run_batch,
@@ -43,7 +44,7 @@ from ._exceptions import TradovateError
 from ._reading import LIQUIDATION_ANSWER_LIMIT, BoundedBody, UnreadableAnswer
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE
-from ._steps import Await, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
+from ._steps import Await, Fly, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
 from ._transports import check_backend
 from ._verify import DEFAULT_FLAT_TIMEOUT, DEFAULT_SETTLE_TIMEOUT
 
@@ -273,6 +274,11 @@ class AsyncLiquidationClient(ClientBase):
                     token = await current_token(self._token_source)
                 elif isinstance(step, Await):
                     await wait_for(step.flight)
+                elif isinstance(step, Fly):
+                    try:
+                        step.result = await detached(self._drive(step.steps, timeout))
+                    except TradovateError as exc:
+                        step.error = exc
                 step = steps.send(outcome)
         except StopIteration as done:
             result: T = done.value

@@ -13,7 +13,7 @@ import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -29,6 +29,7 @@ from ._transports import async_http
 TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | TokenManager | None
 
 sleep = asyncio.sleep
+T = TypeVar("T")
 
 
 @asynccontextmanager
@@ -81,6 +82,18 @@ async def wait_for(flight: Flight) -> None:
 
     flight.add_done_callback(lambda: loop.call_soon_threadsafe(resolve))
     await done
+
+
+_detached: set[asyncio.Task[Any]] = set()
+
+
+async def detached(work: Coroutine[Any, Any, T]) -> T:
+    """`work` as a task of its own: cancelling the caller does not cancel it (a sign-in
+    goes on, and its token is kept for the next call)."""
+    task = asyncio.ensure_future(work)
+    _detached.add(task)  # the loop keeps only weak references to its tasks
+    task.add_done_callback(_detached.discard)
+    return await asyncio.shield(task)
 
 
 class Background:

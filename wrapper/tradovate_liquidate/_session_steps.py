@@ -39,7 +39,7 @@ from ._exceptions import (
 from ._policy import Policy, exchange
 from ._reading import LIQUIDATION_ANSWER_LIMIT as SESSION_ANSWER_LIMIT
 from ._session import Grant, Lead, Ready, TokenManager
-from ._steps import Await, Outcome, RefreshToken, Request, Send, Steps, T
+from ._steps import Await, Fly, Outcome, RefreshToken, Request, Send, Steps, T
 
 logger = logging.getLogger("tradovate_liquidate")
 
@@ -97,7 +97,12 @@ def session_token(
         if isinstance(claim, Ready):
             return claim
         if isinstance(claim, Lead):
-            return (yield from _carry_out(manager, policy, claim))
+            flight = Fly(_carry_out(manager, policy, claim))
+            yield flight
+            if flight.error is not None:
+                raise flight.error
+            ready: Ready = flight.result
+            return ready
         yield Await(claim.flight)
         if claim.flight.error is not None:
             raise copy.copy(claim.flight.error)

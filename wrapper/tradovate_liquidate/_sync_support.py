@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -26,6 +26,7 @@ from ._transports import sync_http
 TokenSource = str | Callable[[], str] | TokenManager | None
 
 sleep = time.sleep
+T = TypeVar("T")
 
 
 @contextmanager
@@ -73,6 +74,11 @@ def new_http_client(
 def wait_for(flight: Flight) -> None:
     """Until another caller's sign-in or renewal is over."""
     flight.done.wait()
+
+
+def detached(result: T) -> T:
+    """A thread is not cancelled: the sign-in already ran to its end in the caller."""
+    return result
 
 
 class Background:
