@@ -55,21 +55,25 @@ def exchange(
     refreshed = False
     ticket: str | None = None
     while True:
-        outcome = yield Send(build(ticket))
+        request = build(ticket)
+        outcome = yield Send(request)
         if isinstance(outcome, httpx.RequestError):
+            # A sign-in's httpx error holds its request, whose body holds the password and
+            # the API secret: it is not chained to the error a caller sees.
+            cause = outcome if request.bearer else None
             if not isinstance(outcome, NOT_SENT):
                 raise OutcomeUnknownError(
                     f"no answer that can be trusted after the request was sent "
                     f"({type(outcome).__name__}: {outcome}): " + CHECK_BEFORE_RETRYING,
                     **context,
-                ) from outcome
+                ) from cause
             connect_failures += 1
             if connect_failures > policy.connect_retries:
                 raise ConnectionFailedError(
                     f"could not connect to {outcome.request.url.host}:{_port(outcome)} after "
                     f"{connect_failures} tries ({type(outcome).__name__}); nothing was sent",
                     **context,
-                ) from outcome
+                ) from cause
             yield Sleep(policy.connect_backoff * 2 ** (connect_failures - 1))
             continue
         assert outcome is not None
