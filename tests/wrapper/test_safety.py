@@ -336,3 +336,20 @@ def test_no_httpx_exception_escapes(harness: Harness, error: Exception) -> None:
         )
     assert isinstance(caught.value, TradovateError)
     assert caught.value.__cause__ is error
+
+
+@pytest.mark.parametrize(
+    "outcome",
+    [{"orderId": 8}, {"failureReason": "Success"}, {"errorText": "denied"}],
+    ids=["orderId", "failureReason", "errorText"],
+)
+def test_a_penalty_beside_an_outcome_is_not_resent(
+    harness: Harness, on_fake: dict[str, Any], fake: FakeTradovate, outcome: dict[str, Any]
+) -> None:
+    # A hostile answer: the server acted (the fake placed its order), then said "penalty".
+    fields = {"p-ticket": "t-1", "p-time": 0, **outcome}
+    fake.inject(Fault.extra_fields(**fields))
+    answer_only = Harness(harness.kind, answer_only=True)
+    with pytest.raises(UnexpectedResponseError, match="time penalty and an outcome"):
+        answer_only.liquidate(on_fake, ACCOUNT, CONTRACT)
+    assert len(fake.placed) == 1, "sent once: never again on the penalty's word"

@@ -108,6 +108,15 @@ def penalty_of(
     """(ticket, seconds to wait) for a time-penalty answer, None for any other answer."""
     if not isinstance(answer, dict) or "p-ticket" not in answer:
         return None
+    if any(answer.get(key) not in (None, "") for key in ("failureReason", "orderId", "errorText")):
+        # A penalty means "not processed"; an answer that also reports an outcome may
+        # have acted, so it is not resent on the penalty's word.
+        raise UnexpectedResponseError(
+            "the server answered with a time penalty and an outcome at once, an answer the "
+            "spec does not describe: " + CHECK_BEFORE_RETRYING,
+            response=redact(response),
+            **context,
+        )
     from tradovate_api.models import TimePenalty
 
     try:
