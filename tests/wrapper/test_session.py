@@ -294,6 +294,25 @@ def test_a_renewal_that_fails_for_a_passing_reason_keeps_the_valid_token(
     assert "renewal failed (500); the token is still valid" in caplog.text
 
 
+@pytest.mark.parametrize("status", [429, 423])
+def test_a_renewal_the_server_will_not_take_now_keeps_the_valid_token(
+    harness: Harness, status: int
+) -> None:
+    clock = Clock()
+    fake = make_fake(clock)
+    kwargs = {"token": TokenManager(credentials(), clock=clock), "transport": fake.transport()}
+
+    def due_and_renewal_refused_for_now() -> None:
+        clock.now = START + LIFETIME - 600
+        fake.inject(Fault.server_error(status))  # the next request: the renewal
+
+    steps = [lambda: None, due_and_renewal_refused_for_now, lambda: None]
+    outcomes = run_calls(harness, kwargs, steps)
+    assert all(isinstance(outcome, LiquidationResult) for outcome in outcomes), outcomes
+    assert fake.auth.logins == 1
+    assert answers(fake, "liquidateposition") == ["result"] * 3
+
+
 def test_a_refused_renewal_leads_to_one_sign_in(harness: Harness) -> None:
     clock = Clock()
     fake = make_fake(clock)

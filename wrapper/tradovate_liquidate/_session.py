@@ -249,13 +249,14 @@ class TokenManager:
         flight.finish(None)
         return generation
 
-    def postpone(self, flight: Flight) -> Ready | None:
-        """A renewal failed for a passing reason: keep a still-valid token, try later."""
+    def postpone(self, flight: Flight, wait: float = RENEW_RETRY_AFTER) -> Ready | None:
+        """A renewal failed for a passing reason: keep a still-valid token, try again in
+        `wait` seconds. None when the token is no longer valid."""
         with self._lock:
             grant, now = self._grant, self.clock()
             if grant is None or now >= grant.expires_at:
                 return None
-            self._renew_not_before = now + RENEW_RETRY_AFTER
+            self._renew_not_before = now + wait
             self._flight, self._last_flight_end = None, now
             ready = Ready(grant.token, self._generation)
         flight.finish(None)

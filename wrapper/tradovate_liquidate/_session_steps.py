@@ -38,7 +38,14 @@ from ._exceptions import (
 )
 from ._policy import Policy, exchange
 from ._reading import LIQUIDATION_ANSWER_LIMIT as SESSION_ANSWER_LIMIT
-from ._session import Grant, Lead, Ready, TokenManager
+from ._session import (
+    RENEW_RETRY_AFTER,
+    SIGN_IN_FAILURE_HOLD,
+    Grant,
+    Lead,
+    Ready,
+    TokenManager,
+)
 from ._steps import Await, Fly, Outcome, RefreshToken, Request, Send, Steps, T
 
 logger = logging.getLogger("tradovate_liquidate")
@@ -138,12 +145,16 @@ def _carry_out(manager: TokenManager, policy: Policy, lead: Lead) -> Steps[Ready
         else:
             try:
                 grant = yield from renew_steps(policy, lead.token, manager.clock)
-            except (ConnectionFailedError, OutcomeUnknownError) as exc:
-                ready = manager.postpone(flight)
+            except (ConnectionFailedError, OutcomeUnknownError, RateLimitError) as exc:
+                # A passing failure, or a renewal the server will not take now (429, 423,
+                # a long penalty): the token held is still good, so no caller fails for it.
+                ready = manager.postpone(flight, _retry_after(exc))
                 if ready is not None:
                     reason = exc.status_code or type(exc).__name__
                     logger.warning("renewal failed (%s); the token is still valid", reason)
                     return ready
+                if isinstance(exc, RateLimitError):
+                    raise  # a sign-in would be refused as well: held, below
                 manager.count_sign_in()
                 grant = yield from sign_in_steps(policy, manager.credentials, manager.clock)
             except AuthenticationError:
@@ -159,6 +170,13 @@ def _carry_out(manager: TokenManager, policy: Policy, lead: Lead) -> Steps[Ready
         manager.fail(flight, None, hold=False)
         raise
     return Ready(grant.token, manager.succeed(flight, grant))
+
+
+def _retry_after(exc: TradovateError) -> float:
+    """How long a renewal that failed waits before the next try."""
+    if not isinstance(exc, RateLimitError):
+        return RENEW_RETRY_AFTER
+    return max(RENEW_RETRY_AFTER, exc.retry_after or SIGN_IN_FAILURE_HOLD)
 
 
 def sign_in_steps(policy: Policy, credentials: Credentials, clock: Any) -> Steps[Grant]:
