@@ -140,3 +140,27 @@ def test_cancelling_a_call_in_the_middle_of_its_sign_in_keeps_the_sign_in() -> N
 
     assert isinstance(asyncio.run(main()), LiquidationResult)
     assert fake.auth.logins == 1  # the next call used the cancelled call's sign-in
+
+
+def test_async_keep_alive_starts_again_when_the_loop_that_ran_it_ended() -> None:
+    fake = make_fake()
+    client = AsyncLiquidationClient(
+        credentials=credentials(), transport=fake.transport(), keep_alive=True
+    )
+
+    def renewing_here() -> bool:
+        task = None if client._background is None else client._background._task
+        return task is not None and task.get_loop() is asyncio.get_running_loop()
+
+    async def first() -> bool:
+        await client.warm_up()
+        return renewing_here()
+
+    async def second() -> bool:
+        await client.liquidate_position(ACCOUNT, CONTRACT)
+        running = renewing_here() and not client._background._task.done()  # type: ignore[union-attr]
+        await client.aclose()
+        return running
+
+    assert asyncio.run(first())  # then the loop ends, and its keep_alive task with it
+    assert asyncio.run(second())

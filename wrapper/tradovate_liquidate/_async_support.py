@@ -107,6 +107,11 @@ class Background:
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._work(self))
 
+    def running(self) -> bool:
+        """False once the task ended, or the event loop that ran it did (asyncio.run)."""
+        task = self._task
+        return task is not None and not task.done() and not task.get_loop().is_closed()
+
     async def pause(self, seconds: float) -> bool:
         """Sleep; False when stop() was called meanwhile (then the work should return)."""
         with contextlib.suppress(TimeoutError):
@@ -116,7 +121,11 @@ class Background:
     async def stop(self) -> None:
         self._stopping.set()
         task, self._task = self._task, None
-        if task is not None and task is not asyncio.current_task():
+        if (
+            task is not None
+            and task is not asyncio.current_task()
+            and task.get_loop() is asyncio.get_running_loop()  # else its loop is gone
+        ):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -290,7 +290,8 @@ class LiquidationClient(ClientBase):
         if not self._keep_alive:
             return
         with self._keep_alive_lock:  # concurrent first calls start one renewal, not several
-            if self._background is None and not self._closed:
+            running = self._background is not None and self._background.running()
+            if not running and not self._closed:  # none yet, or its event loop ended
                 self._background = Background(self._keep_renewing)
                 self._background.start()
 

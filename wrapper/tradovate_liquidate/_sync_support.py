@@ -93,6 +93,9 @@ class Background:
     def start(self) -> None:
         self._thread.start()
 
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def pause(self, seconds: float) -> bool:
         """Sleep; False when stop() was called meanwhile (then the work should return)."""
         return not self._stopping.wait(seconds)
