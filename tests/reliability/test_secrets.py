@@ -261,3 +261,13 @@ def test_a_sign_in_error_is_not_chained_to_the_httpx_error_that_holds_its_body(
         steps.send(error("no answer", request=sent))
     assert caught.value.__cause__ is None
     assert PASSWORD not in everything_about(caught.value)
+
+
+def test_the_grant_a_token_manager_shows_hides_its_token() -> None:
+    from tradovate_liquidate._session import Grant
+
+    grant = Grant(CANARY, 1_800_000_000.0)
+    for text in (repr(grant), str(grant), f"{grant}", repr([grant]), repr({"g": grant})):
+        assert CANARY not in text
+        assert "1800000000.0" in text
+    assert grant.token == CANARY

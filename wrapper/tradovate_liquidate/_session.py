@@ -57,6 +57,9 @@ class Grant(NamedTuple):
     token: str
     expires_at: float
 
+    def __repr__(self) -> str:  # TokenManager.current() is public: never show the token
+        return f"Grant(token='[redacted]', expires_at={self.expires_at!r})"
+
 
 class Flight:
     """One sign-in or renewal in progress; the others wait on it instead of sending.
