@@ -353,3 +353,28 @@ def test_a_penalty_beside_an_outcome_is_not_resent(
     with pytest.raises(UnexpectedResponseError, match="time penalty and an outcome"):
         answer_only.liquidate(on_fake, ACCOUNT, CONTRACT)
     assert len(fake.placed) == 1, "sent once: never again on the penalty's word"
+
+
+@pytest.mark.parametrize(
+    ("captcha", "expected"),
+    [(True, True), ("true", True), (1, True), ("TRUE", True), (False, False), ("false", False)],
+)
+def test_a_captcha_is_recognised_however_it_is_spelled(
+    harness: Harness, captcha: object, expected: bool
+) -> None:
+    answers = [{"p-ticket": "t-1", "p-time": 0, "p-captcha": captcha},
+               {"failureReason": "Success", "orderId": 7}]  # fmt: skip
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=answers[len(sent) - 1])
+
+    kwargs = {"token": "tok", "transport": httpx.MockTransport(handler), "verify_outcome": False}
+    try:
+        outcome: Any = harness.liquidate(kwargs, ACCOUNT, CONTRACT)
+    except RateLimitError as exc:
+        outcome = exc
+    assert isinstance(outcome, RateLimitError) == expected
+    assert getattr(outcome, "captcha", False) == expected
+    assert len(sent) == (1 if expected else 2)
