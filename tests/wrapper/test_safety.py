@@ -378,3 +378,15 @@ def test_a_captcha_is_recognised_however_it_is_spelled(
     assert isinstance(outcome, RateLimitError) == expected
     assert getattr(outcome, "captcha", False) == expected
     assert len(sent) == (1 if expected else 2)
+
+
+@pytest.mark.parametrize("order_id", ["123", 123.0, True, [1]])
+def test_an_order_id_that_is_not_an_integer_is_an_unexpected_answer(
+    harness: Harness, order_id: object
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"failureReason": "Success", "orderId": order_id})
+
+    kwargs = {"token": "tok", "transport": httpx.MockTransport(handler), "verify_outcome": False}
+    with pytest.raises(UnexpectedResponseError, match="orderId that is not an integer"):
+        harness.liquidate(kwargs, ACCOUNT, CONTRACT)

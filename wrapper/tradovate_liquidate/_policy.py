@@ -147,6 +147,14 @@ def liquidation_result(
             **context,
         )
     _raise_refusal(answer, response, context)
+    if answer.get("orderId") is not None and not _is_int(answer["orderId"]):
+        # "123", 123.0, true: not read as "no order" (already flat), nor guessed at.
+        raise UnexpectedResponseError(
+            f"the server answered 200 with an orderId that is not an integer "
+            f"({type(answer['orderId']).__name__}): " + CHECK_BEFORE_RETRYING,
+            response=redact(response),
+            **context,
+        )
     result = PlaceOrderResult.from_dict(answer)
     reason = result.failure_reason
     # The models do not check types; anything else stays in `raw` as sent.
