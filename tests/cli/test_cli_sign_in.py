@@ -7,12 +7,16 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from tradovate_liquidate import Credentials, TokenManager
 from tradovate_liquidate._cli_output import EXIT_AUTH_OR_RATE, EXIT_OK, EXIT_USAGE
+from tradovate_liquidate._cli_session import TokenCache
 from tradovate_liquidate.testing import FakeServer, FakeTradovate
 
 USER, PASSWORD, SEC = "cli-user", "cli-password-canary", "cli-sec-canary"
@@ -126,3 +130,46 @@ def test_a_wrong_password_exits_3_and_does_not_show_it(
     assert "Incorrect username or password" in done.stdout
     assert "wrong-canary-pw" not in done.stdout + done.stderr
     assert fake.auth.logins == 1
+
+
+def test_a_token_cache_that_cannot_be_written_warns_and_keeps_the_outcome(
+    fake: FakeTradovate, server: FakeServer, tmp_path: Path
+) -> None:
+    (tmp_path / "not-a-folder").write_text("")
+    cache = tmp_path / "not-a-folder" / "token.json"
+    done = cli(server, tmp_path, "--token-cache", str(cache), **from_env())
+    assert done.returncode == EXIT_OK, done.stderr
+    assert "warning: could not keep the token" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert fake.placed, "the position was liquidated all the same"
+
+
+def test_the_token_cache_writes_through_a_temporary_name_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "token.json"
+    path.parent.mkdir(mode=0o700)
+    # Another run's temporary file, in the middle of being written: left alone.
+    other = path.with_name(path.name + ".tmp")
+    other.write_text("another run's")
+    manager = TokenManager(Credentials(USER, PASSWORD, sec=SEC))
+    manager.adopt("a" * 40, time.time() + 3600)
+    TokenCache(path, "https://example.test/v1", USER).save_from(manager)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text())[f"{USER}@https://example.test/v1"]["access_token"]
+    assert other.read_text() == "another run's"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["token.json", "token.json.tmp"]
+
+
+def test_a_cached_token_whose_session_was_closed_is_renewed_before_liquidating(
+    fake: FakeTradovate, server: FakeServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache.json"
+    assert cli(server, tmp_path, "--token-cache", str(cache), **from_env()).returncode == EXIT_OK
+    fake.add_position(account_id=100001, contract_id=3570918, net_pos=3)
+    body = {"name": USER, "password": PASSWORD, "sec": SEC}
+    for _ in range(2):  # the same user signs in elsewhere twice: the cached session closes
+        httpx.post(server.base_url + "/auth/accesstokenrequest", json=body, timeout=10)
+    second = cli(server, tmp_path, "--token-cache", str(cache), **from_env())
+    assert second.returncode == EXIT_OK, second.stdout + second.stderr
+    liquidations = [r.answer for r in fake.requests if r.path.endswith("liquidateposition")]
+    assert liquidations == ["result", "result"]
+    assert fake.auth.logins == 1 + 2 + 1

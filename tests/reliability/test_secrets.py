@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
@@ -47,16 +48,31 @@ def fake() -> FakeTradovate:
     return fake
 
 
-def everything_about(value: Any) -> str:
-    """Every text a caller could print or log about a value."""
+def everything_about(value: Any, seen: set[int] | None = None) -> str:
+    """Every text a caller could print, log or reach about a value: an error's chain
+    (__cause__, __context__), its attributes, and the requests and responses they hold."""
+    seen = set() if seen is None else seen
+    if value is None or id(value) in seen:
+        return ""
+    seen.add(id(value))
     parts = [str(value), repr(value)]
+    linked: list[Any] = []
     if isinstance(value, BaseException):
         parts.append("".join(traceback.format_exception(value)))
         parts.append(repr(vars(value)))
-        response = getattr(value, "response", None)
-        if response is not None:
-            parts += [repr(response.headers), repr(response.request.headers), response.text]
-    return "\n".join(parts)
+        linked += [value.__cause__, value.__context__, *vars(value).values()]
+        with contextlib.suppress(RuntimeError, AttributeError):
+            linked.append(value.request)  # an httpx error's request (the sign-in's body)
+    if isinstance(value, httpx.Request):
+        parts.append(repr(value.headers))
+        with contextlib.suppress(httpx.RequestNotRead):
+            parts.append(value.content.decode("utf-8", "replace"))
+    if isinstance(value, httpx.Response):
+        parts.append(repr(value.headers))
+        with contextlib.suppress(httpx.ResponseNotRead):
+            parts.append(value.text)
+        linked.append(value.request)
+    return "\n".join([*parts, *(everything_about(item, seen) for item in linked)])
 
 
 @pytest.mark.parametrize("provocation", list(PROVOCATIONS))
@@ -226,3 +242,32 @@ def test_credentials_refuse_to_be_pickled() -> None:
 
     with pytest.raises(TypeError, match="not picklable"):
         pickle.dumps(canary_credentials())
+
+
+@pytest.mark.parametrize("error", [httpx.ReadTimeout, httpx.ConnectError])
+def test_a_sign_in_error_is_not_chained_to_the_httpx_error_that_holds_its_body(
+    error: type[httpx.RequestError],
+) -> None:
+    from tradovate_liquidate._policy import Policy, exchange
+    from tradovate_liquidate._steps import Request
+
+    policy = Policy(0, 0.0, 0.0, 0, token_refreshable=False, answer_limit=1 << 20)
+    body = {"name": "canary-user", "password": PASSWORD, "sec": SEC}
+    request = Request("POST", "/auth/accesstokenrequest", None, body, 1 << 20, bearer=False)
+    steps = exchange(policy, lambda ticket: request, {})
+    next(steps)
+    sent = httpx.Request("POST", "https://example.test/v1/auth/accesstokenrequest", json=body)
+    with pytest.raises(TradovateError) as caught:
+        steps.send(error("no answer", request=sent))
+    assert caught.value.__cause__ is None
+    assert PASSWORD not in everything_about(caught.value)
+
+
+def test_the_grant_a_token_manager_shows_hides_its_token() -> None:
+    from tradovate_liquidate._session import Grant
+
+    grant = Grant(CANARY, 1_800_000_000.0)
+    for text in (repr(grant), str(grant), f"{grant}", repr([grant]), repr({"g": grant})):
+        assert CANARY not in text
+        assert "1800000000.0" in text
+    assert grant.token == CANARY

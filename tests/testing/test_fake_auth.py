@@ -123,6 +123,16 @@ def test_the_request_log_keeps_no_password_or_sec() -> None:
     assert "pw" not in repr(fake.auth.users)
 
 
+@pytest.mark.parametrize("path", ["/auth/accesstokenrequests", "/order/liquidateposition"])
+def test_a_sign_in_body_sent_to_a_wrong_path_is_logged_without_its_secrets(path: str) -> None:
+    fake, http, _ = fake_with_user()
+    http.post(path, json=LOGIN)
+    logged = fake.requests[0]
+    assert logged.json()["password"] == logged.json()["sec"] == "[redacted]"
+    assert b"s3c" not in logged.body
+    assert "s3c" not in repr(logged)
+
+
 def test_impossible_settings_are_refused() -> None:
     with pytest.raises(ValueError, match="displaced_status"):
         FakeAuth(displaced_status=404)

@@ -18,6 +18,7 @@ import pytest
 
 from tradovate_liquidate import (
     LIQUIDATION_ANSWER_LIMIT,
+    Credentials,
     LiquidationResult,
     OutcomeUnknownError,
     TradovateError,
@@ -42,6 +43,14 @@ def status_answer(status: int, text: str = "") -> Answer:
 
 def then_success(first: Answer) -> Answer:
     ok = json_answer({"failureReason": "Success", "orderId": 7})
+    return lambda request, attempt: first(request, attempt) if attempt == 1 else ok(request, 2)
+
+
+SIGNED_IN = {"accessToken": "a" * 40, "expirationTime": "2100-01-01T00:00:00+00:00"}
+
+
+def then_signed_in(first: Answer) -> Answer:
+    ok = json_answer(SIGNED_IN)
     return lambda request, attempt: first(request, attempt) if attempt == 1 else ok(request, 2)
 
 
@@ -109,6 +118,30 @@ SCENARIOS: dict[str, tuple[Answer, bool]] = {
     "any other status": (status_answer(418), False),
     "no connection could be made": (raising(httpx.ConnectError), False),
     "timeout, deadline or dropped connection after sending": (raising(httpx.ReadTimeout), False),
+    # The answers to a sign-in (the client has credentials); a liquidation follows a token.
+    "sign-in: 200 `errorText` (wrong password)": (
+        json_answer({"errorText": "Incorrect username or password"}),
+        False,
+    ),
+    "sign-in: 200 time penalty (`p-ticket`, `p-time`)": (
+        then_signed_in(json_answer({"p-ticket": "t", "p-time": 0})),
+        False,
+    ),
+    "sign-in: 200 time penalty with `p-captcha`": (
+        json_answer({"p-ticket": "t", "p-time": 5, "p-captcha": True}),
+        False,
+    ),
+    "sign-in: 423 or 429": (status_answer(429), False),
+    "sign-in: 404": (status_answer(404, "Not Found"), False),
+    "sign-in: 5xx, or a status such as 520": (
+        status_answer(520, "<html></html>"),
+        False,
+    ),
+    "sign-in: no answer after sending": (
+        raising(httpx.RemoteProtocolError),
+        False,
+    ),
+    "sign-in: no connection could be made": (raising(httpx.ConnectError), False),
 }
 
 
@@ -144,15 +177,21 @@ def run_row(
     posts: list[httpx.Request] = []
     reads: list[httpx.Request] = []
 
+    sign_in = answer.startswith("sign-in: ")
+
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "GET":  # verification's reads: here they always fail
             reads.append(request)
             return httpx.Response(500, text="reads are down")
-        posts.append(request)
+        if sign_in and not request.url.path.endswith("/auth/accesstokenrequest"):
+            return httpx.Response(200, json={"failureReason": "Success", "orderId": 7})
+        posts.append(request)  # for a sign-in row: the sign-ins
         return respond(request, len(posts))
 
+    token: Any = (lambda: "tok") if callable_token else "tok"
+    who = {"credentials": Credentials("user", "pw", sec="sec")} if sign_in else {"token": token}
     client_kwargs: dict[str, Any] = {
-        "token": (lambda: "tok") if callable_token else "tok",
+        **who,
         "transport": httpx.MockTransport(handler),
         "connect_backoff": 0,
         "connect_retries": 2,
@@ -187,7 +226,10 @@ def test_each_answer_alone_is_handled_as_the_table_says(
         assert getattr(outcome, "order_id", None) == 8
         assert getattr(outcome, "raw", {}).get("newField") == 1
     if "names the URL" in error:
-        assert "/v1/order/liquidateposition" in str(outcome)
+        path = "/auth/accesstokenrequest" if answer.startswith("sign-in") else "/order/"
+        assert f"/v1{path}" in str(outcome)
+    if "session may be open" in error:
+        assert "may have opened a session" in str(outcome)
 
 
 @pytest.mark.parametrize(("answer", "error", "action", "exit_code"), ROWS, ids=[r[0] for r in ROWS])

@@ -336,3 +336,57 @@ def test_no_httpx_exception_escapes(harness: Harness, error: Exception) -> None:
         )
     assert isinstance(caught.value, TradovateError)
     assert caught.value.__cause__ is error
+
+
+@pytest.mark.parametrize(
+    "outcome",
+    [{"orderId": 8}, {"failureReason": "Success"}, {"errorText": "denied"}],
+    ids=["orderId", "failureReason", "errorText"],
+)
+def test_a_penalty_beside_an_outcome_is_not_resent(
+    harness: Harness, on_fake: dict[str, Any], fake: FakeTradovate, outcome: dict[str, Any]
+) -> None:
+    # A hostile answer: the server acted (the fake placed its order), then said "penalty".
+    fields = {"p-ticket": "t-1", "p-time": 0, **outcome}
+    fake.inject(Fault.extra_fields(**fields))
+    answer_only = Harness(harness.kind, answer_only=True)
+    with pytest.raises(UnexpectedResponseError, match="time penalty and an outcome"):
+        answer_only.liquidate(on_fake, ACCOUNT, CONTRACT)
+    assert len(fake.placed) == 1, "sent once: never again on the penalty's word"
+
+
+@pytest.mark.parametrize(
+    ("captcha", "expected"),
+    [(True, True), ("true", True), (1, True), ("TRUE", True), (False, False), ("false", False)],
+)
+def test_a_captcha_is_recognised_however_it_is_spelled(
+    harness: Harness, captcha: object, expected: bool
+) -> None:
+    answers = [{"p-ticket": "t-1", "p-time": 0, "p-captcha": captcha},
+               {"failureReason": "Success", "orderId": 7}]  # fmt: skip
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=answers[len(sent) - 1])
+
+    kwargs = {"token": "tok", "transport": httpx.MockTransport(handler), "verify_outcome": False}
+    try:
+        outcome: Any = harness.liquidate(kwargs, ACCOUNT, CONTRACT)
+    except RateLimitError as exc:
+        outcome = exc
+    assert isinstance(outcome, RateLimitError) == expected
+    assert getattr(outcome, "captcha", False) == expected
+    assert len(sent) == (1 if expected else 2)
+
+
+@pytest.mark.parametrize("order_id", ["123", 123.0, True, [1]])
+def test_an_order_id_that_is_not_an_integer_is_an_unexpected_answer(
+    harness: Harness, order_id: object
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"failureReason": "Success", "orderId": order_id})
+
+    kwargs = {"token": "tok", "transport": httpx.MockTransport(handler), "verify_outcome": False}
+    with pytest.raises(UnexpectedResponseError, match="orderId that is not an integer"):
+        harness.liquidate(kwargs, ACCOUNT, CONTRACT)

@@ -21,6 +21,7 @@ from tradovate_liquidate import (
     Credentials,
     LiquidationResult,
     TokenManager,
+    TradovateError,
 )
 from tradovate_liquidate.testing import FakeAuth, FakeTradovate, Fault
 
@@ -73,7 +74,7 @@ def run_calls(
             before()
             try:
                 outcomes.append(client.liquidate_position(ACCOUNT, CONTRACT))
-            except AuthenticationError as exc:
+            except TradovateError as exc:
                 outcomes.append(exc)
         return outcomes
 
@@ -83,7 +84,7 @@ def run_calls(
             before()
             try:
                 outcomes.append(await client.liquidate_position(ACCOUNT, CONTRACT))
-            except AuthenticationError as exc:
+            except TradovateError as exc:
                 outcomes.append(exc)
         return outcomes
 
@@ -213,6 +214,7 @@ def test_a_401_leads_to_one_sign_in_and_one_resend(harness: Harness) -> None:
     outcomes = run_calls(harness, kwargs, [lambda: None, refuse_the_token])
     assert all(isinstance(outcome, LiquidationResult) for outcome in outcomes)
     assert fake.auth.logins == 2
+    assert answers(fake, "renewaccesstoken") == ["unauthorized"]  # tried first, refused
     assert answers(fake, "liquidateposition") == ["result", "unauthorized", "result"]
 
 
@@ -225,8 +227,26 @@ def test_a_second_401_is_raised_not_looped(
     [outcome] = run_calls(harness, kwargs, [lambda: None])
     assert isinstance(outcome, AuthenticationError)
     assert outcome.status_code == 401
-    assert fake.auth.logins == 2
+    # The renewal said the token is valid: no second session was opened for it.
+    assert (fake.auth.logins, fake.auth.renewals) == (1, 1)
     assert answers(fake, "liquidateposition") == ["unauthorized", "unauthorized"]
+
+
+def test_a_401_on_a_valid_token_renews_instead_of_signing_in(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = make_fake()
+    authorised, refusals = fake._authorised, [True]
+
+    def refuse_once(*args: Any) -> bool:
+        return not refusals.pop() if refusals else authorised(*args)
+
+    monkeypatch.setattr(fake, "_authorised", refuse_once)
+    kwargs = {"credentials": credentials(), "transport": fake.transport()}
+    [outcome] = run_calls(harness, kwargs, [lambda: None])
+    assert isinstance(outcome, LiquidationResult)
+    assert (fake.auth.logins, fake.auth.renewals) == (1, 1)
+    assert answers(fake, "liquidateposition") == ["unauthorized", "result"]
 
 
 def test_a_408_signs_in_once_and_does_not_resend_the_liquidation(harness: Harness) -> None:
@@ -272,6 +292,25 @@ def test_a_renewal_that_fails_for_a_passing_reason_keeps_the_valid_token(
     assert fake.auth.logins == 1
     assert answers(fake, "renewaccesstoken") == ["renewed", "renewed"]
     assert "renewal failed (500); the token is still valid" in caplog.text
+
+
+@pytest.mark.parametrize("status", [429, 423])
+def test_a_renewal_the_server_will_not_take_now_keeps_the_valid_token(
+    harness: Harness, status: int
+) -> None:
+    clock = Clock()
+    fake = make_fake(clock)
+    kwargs = {"token": TokenManager(credentials(), clock=clock), "transport": fake.transport()}
+
+    def due_and_renewal_refused_for_now() -> None:
+        clock.now = START + LIFETIME - 600
+        fake.inject(Fault.server_error(status))  # the next request: the renewal
+
+    steps = [lambda: None, due_and_renewal_refused_for_now, lambda: None]
+    outcomes = run_calls(harness, kwargs, steps)
+    assert all(isinstance(outcome, LiquidationResult) for outcome in outcomes), outcomes
+    assert fake.auth.logins == 1
+    assert answers(fake, "liquidateposition") == ["result"] * 3
 
 
 def test_a_refused_renewal_leads_to_one_sign_in(harness: Harness) -> None:

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from tradovate_liquidate import AuthenticationError, LiquidationResult, RateLimitError
+from tradovate_liquidate import (
+    AuthenticationError,
+    LiquidationResult,
+    OutcomeUnknownError,
+    RateLimitError,
+    ServerError,
+    TokenManager,
+)
+from tradovate_liquidate._session import Lead
 from tradovate_liquidate.testing import Fault
+from tradovate_liquidate.testing._faults import FaultKind
 
 from ..harness import Harness
-from .test_session import ACCOUNT, CONTRACT, USER, credentials, make_fake
+from .test_session import (
+    ACCOUNT,
+    CONTRACT,
+    USER,
+    Clock,
+    credentials,
+    make_fake,
+    run_calls,
+)
 
 # -- point 4: sign-in failures -----------------------------------------------------------
 
@@ -48,13 +65,42 @@ def test_a_429_on_sign_in_is_a_rate_limit_error_and_nothing_is_resent(harness: H
     assert len(fake.requests) == 1
 
 
-def test_a_sign_in_that_fails_on_the_server_says_nothing_else_was_sent(harness: Harness) -> None:
+@pytest.mark.parametrize("fault", [Fault.server_error(), Fault.drop_connection()])
+def test_a_sign_in_with_an_unknown_outcome_is_held_and_says_a_session_may_be_open(
+    harness: Harness, fault: Fault
+) -> None:
     fake = make_fake()
-    fake.inject(Fault.server_error())
+    fake.inject(fault)
     kwargs = {"credentials": credentials(), "transport": fake.transport()}
-    with pytest.raises(AuthenticationError, match=r"signing in failed \(500\); nothing else"):
-        harness.liquidate(kwargs, ACCOUNT, CONTRACT)
+    outcomes = run_calls(harness, kwargs, [lambda: None] * 3)
+    # One sign-in, not one per call: each may have opened a session and closed another.
+    assert len([r for r in fake.requests if r.path.endswith("accesstokenrequest")]) == 1
     assert fake.placed == []
+    for outcome in outcomes:
+        assert isinstance(outcome, OutcomeUnknownError)
+        assert "may have opened a session" in outcome.message
+        assert "nothing else was sent" not in outcome.message
+    assert isinstance(outcomes[0], ServerError) == (fault.kind is FaultKind.SERVER_ERROR)
+
+
+def test_sign_in_failures_in_a_row_are_held_ever_longer() -> None:
+    clock = Clock()
+    manager = TokenManager(credentials(), clock=clock)
+    holds = []
+    lead = manager.claim()
+    for _ in range(4):
+        assert isinstance(lead, Lead)
+        start = clock.now
+        manager.fail(lead.flight, AuthenticationError("wrong password"), hold=True)
+        while True:
+            try:
+                lead = manager.claim()  # the next sign-in, once the hold is over
+            except AuthenticationError:
+                clock.now += 1
+                continue
+            break
+        holds.append(clock.now - start)
+    assert holds == [60, 120, 240, 480]
 
 
 # -- construction ----------------------------------------------------------------------

@@ -108,6 +108,15 @@ def penalty_of(
     """(ticket, seconds to wait) for a time-penalty answer, None for any other answer."""
     if not isinstance(answer, dict) or "p-ticket" not in answer:
         return None
+    if any(answer.get(key) not in (None, "") for key in ("failureReason", "orderId", "errorText")):
+        # A penalty means "not processed"; an answer that also reports an outcome may
+        # have acted, so it is not resent on the penalty's word.
+        raise UnexpectedResponseError(
+            "the server answered with a time penalty and an outcome at once, an answer the "
+            "spec does not describe: " + CHECK_BEFORE_RETRYING,
+            response=redact(response),
+            **context,
+        )
     from tradovate_api.models import TimePenalty
 
     try:
@@ -127,7 +136,7 @@ def penalty_of(
             response=redact(response),
             **context,
         )
-    if penalty.p_captcha is True:
+    if _is_set(penalty.p_captcha):
         raise RateLimitError(
             f"time penalty with a captcha: a person must sign in once in a browser and solve it "
             f"before any program may go on (wait about an hour; the server asked for {wait:g} s)."
@@ -138,6 +147,14 @@ def penalty_of(
             **context,
         )
     return penalty.p_ticket, float(wait)
+
+
+def _is_set(flag: object) -> bool:
+    """A flag as a server may spell it: true, 1, "true"; a captcha is not missed for its
+    spelling (only "false", "0", "no" and "" spell no)."""
+    if isinstance(flag, str):
+        return flag.strip().lower() not in ("", "false", "0", "no")
+    return bool(flag)
 
 
 def redact(response: httpx.Response) -> httpx.Response:

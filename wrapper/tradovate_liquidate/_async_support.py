@@ -13,7 +13,7 @@ import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -29,6 +29,7 @@ from ._transports import async_http
 TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | TokenManager | None
 
 sleep = asyncio.sleep
+T = TypeVar("T")
 
 
 @asynccontextmanager
@@ -83,6 +84,18 @@ async def wait_for(flight: Flight) -> None:
     await done
 
 
+_detached: set[asyncio.Task[Any]] = set()
+
+
+async def detached(work: Coroutine[Any, Any, T]) -> T:
+    """`work` as a task of its own: cancelling the caller does not cancel it (a sign-in
+    goes on, and its token is kept for the next call)."""
+    task = asyncio.ensure_future(work)
+    _detached.add(task)  # the loop keeps only weak references to its tasks
+    task.add_done_callback(_detached.discard)
+    return await asyncio.shield(task)
+
+
 class Background:
     """Runs `work(self)` as an asyncio task until stop(); `pause` is its interruptible sleep."""
 
@@ -94,6 +107,11 @@ class Background:
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._work(self))
 
+    def running(self) -> bool:
+        """False once the task ended, or the event loop that ran it did (asyncio.run)."""
+        task = self._task
+        return task is not None and not task.done() and not task.get_loop().is_closed()
+
     async def pause(self, seconds: float) -> bool:
         """Sleep; False when stop() was called meanwhile (then the work should return)."""
         with contextlib.suppress(TimeoutError):
@@ -103,7 +121,11 @@ class Background:
     async def stop(self) -> None:
         self._stopping.set()
         task, self._task = self._task, None
-        if task is not None and task is not asyncio.current_task():
+        if (
+            task is not None
+            and task is not asyncio.current_task()
+            and task.get_loop() is asyncio.get_running_loop()  # else its loop is gone
+        ):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

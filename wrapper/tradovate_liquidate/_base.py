@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
@@ -89,6 +90,10 @@ class ClientBase:
         self._keep_alive = check_flag(keep_alive, "keep_alive")
         if self._keep_alive and self._session is None:
             raise ValueError("keep_alive: needs credentials= or a TokenManager as token=")
+        # Guards starting and stopping the keep_alive renewal: concurrent first calls
+        # must start one, and close() must stop the one that runs (none after close).
+        self._keep_alive_lock = threading.Lock()
+        self._closed = False
 
     def _set_verification(
         self,

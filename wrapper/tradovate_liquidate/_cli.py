@@ -43,6 +43,7 @@ from ._cli_session import TokenCache, signed_in, wants_credentials
 from ._client import LiquidationClient
 from ._config import ENVIRONMENTS, TOKEN_ENV_VAR, resolve_base_url
 from ._credentials import CREDENTIAL_ENV_VARS as _CREDENTIAL_ENV_VARS
+from ._exceptions import TradovateError
 from ._session import TokenManager
 from ._version import __version__
 
@@ -186,6 +187,8 @@ def _liquidate(args: argparse.Namespace) -> list[Outcome]:
             client_kwargs[name] = getattr(args, name)
     client_kwargs["pending_file"] = args.state_file or _state_file()
     with LiquidationClient(token, **client_kwargs) as client:
+        if cache is not None and isinstance(token, TokenManager) and token.expires_at:
+            _renew_cached(client)
         show_progress = len(targets) > 1 and not args.quiet and sys.stderr.isatty()
         progress = _Progress(len(targets), sys.stderr) if show_progress else None
         outcomes = client.liquidate_many(
@@ -198,10 +201,27 @@ def _liquidate(args: argparse.Namespace) -> list[Outcome]:
             confirm=args.confirm,
         )
     if cache is not None and isinstance(token, TokenManager):
-        cache.save_from(token)  # the next run renews it instead of signing in again
+        _save_token(cache, token)
     if progress is not None:
         progress.finish()
     return outcomes
+
+
+def _renew_cached(client: LiquidationClient) -> None:
+    """A cached token's session may have been closed by other sign-ins since (a 408 on the
+    liquidation, which is then not resent): renewing it first finds that out, and signs in
+    again only when the renewal is refused."""
+    with contextlib.suppress(TradovateError):  # the liquidation itself reports what is wrong
+        client.warm_up()
+
+
+def _save_token(cache: TokenCache, manager: TokenManager) -> None:
+    """Keep the token for the next run (which renews it instead of signing in again). The
+    positions are dealt with by now: a cache that cannot be written only costs a warning."""
+    try:
+        cache.save_from(manager)
+    except OSError as exc:
+        print(f"warning: could not keep the token in {cache.path}: {exc}", file=sys.stderr)
 
 
 @contextlib.contextmanager

@@ -35,12 +35,13 @@ from ._exceptions import TradovateError
 from ._reading import LIQUIDATION_ANSWER_LIMIT, BoundedBody, UnreadableAnswer
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE
-from ._steps import Await, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
+from ._steps import Await, Fly, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
 from ._sync_support import (
     Background,
     OneCallPerTarget,
     TokenSource,
     current_token,
+    detached,
     new_http_client,
     pause,
     run_batch,
@@ -306,6 +307,11 @@ class LiquidationClient(ClientBase):
                     token = current_token(self._token_source)
                 elif isinstance(step, Await):
                     wait_for(step.flight)
+                elif isinstance(step, Fly):
+                    try:
+                        step.result = detached(self._drive(step.steps, timeout))
+                    except TradovateError as exc:
+                        step.error = exc
                 step = steps.send(outcome)
         except StopIteration as done:
             result: T = done.value
@@ -314,9 +320,13 @@ class LiquidationClient(ClientBase):
             steps.close()  # a cancelled call releases a sign-in it was carrying out
 
     def _start_keep_alive(self) -> None:
-        if self._keep_alive and self._background is None:
-            self._background = Background(self._keep_renewing)
-            self._background.start()
+        if not self._keep_alive:
+            return
+        with self._keep_alive_lock:  # concurrent first calls start one renewal, not several
+            running = self._background is not None and self._background.running()
+            if not running and not self._closed:  # none yet, or its event loop ended
+                self._background = Background(self._keep_renewing)
+                self._background.start()
 
     def _keep_renewing(self, background: Background) -> None:
         """keep_alive: renew (or sign in) whenever due, until the client is closed."""
@@ -378,7 +388,9 @@ class LiquidationClient(ClientBase):
 
         Stops the keep_alive renewal first.
         """
-        background, self._background = self._background, None
+        with self._keep_alive_lock:
+            background, self._background = self._background, None
+            self._closed = True
         if background is not None:
             background.stop()
         if self._owns_http:

@@ -40,6 +40,14 @@ checks this table against the README's):
 | any other status | `UnexpectedResponseError` | verifies | 4 |
 | no connection could be made | `ConnectionFailedError` | resends (`connect_retries`) | 1 |
 | timeout, deadline or dropped connection after sending | `OutcomeUnknownError` | verifies | 4 |
+| sign-in: 200 `errorText` (wrong password) | `AuthenticationError` | stops, held | 3 |
+| sign-in: 200 time penalty (`p-ticket`, `p-time`) | none | waits, resends with the ticket | 0 |
+| sign-in: 200 time penalty with `p-captcha` | `RateLimitError` | stops, held | 3 |
+| sign-in: 423 or 429 | `RateLimitError` | stops, held | 3 |
+| sign-in: 404 | `RequestRejected` (names the URL) | stops, held | 1 |
+| sign-in: 5xx, or a status such as 520 | `ServerError` (session may be open) | stops, held | 4 |
+| sign-in: no answer after sending | `OutcomeUnknownError` (session may be open) | stops, held | 4 |
+| sign-in: no connection could be made | `ConnectionFailedError` | resends (`connect_retries`) | 1 |
 
 "error" is what the answer alone means: the error raised when verification is off
 (`verify_outcome=False`). "stops" means the request is never sent again by the client:
@@ -48,7 +56,11 @@ client never resends but reads the position and the account's orders (see the
 Verification section of the README): it then returns a verified `LiquidationResult`
 (exit 0), raises `NotLiquidatedError` (the records show nothing was done; exit 1, safe to
 repeat), or, when the records cannot tell, `OutcomeUnknownError` (exit 4). A time
-penalty longer than `max_penalty_wait` ends in `RateLimitError`.
+penalty longer than `max_penalty_wait` ends in `RateLimitError`. The "sign-in:" rows are
+the answers to a sign-in (with credentials or a TokenManager), before the liquidation is
+sent: nothing else was sent, but a sign-in whose outcome is unknown may have opened a
+session. "held" means the failure is answered from memory for a while (see
+_session.py) instead of signing in again on every call.
 
 Every error carries `status_code` and `response` where there was an answer (the
 response's request has its Authorization header redacted), plus `account_id` and

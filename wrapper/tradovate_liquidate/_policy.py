@@ -55,21 +55,25 @@ def exchange(
     refreshed = False
     ticket: str | None = None
     while True:
-        outcome = yield Send(build(ticket))
+        request = build(ticket)
+        outcome = yield Send(request)
         if isinstance(outcome, httpx.RequestError):
+            # A sign-in's httpx error holds its request, whose body holds the password and
+            # the API secret: it is not chained to the error a caller sees.
+            cause = outcome if request.bearer else None
             if not isinstance(outcome, NOT_SENT):
                 raise OutcomeUnknownError(
                     f"no answer that can be trusted after the request was sent "
                     f"({type(outcome).__name__}: {outcome}): " + CHECK_BEFORE_RETRYING,
                     **context,
-                ) from outcome
+                ) from cause
             connect_failures += 1
             if connect_failures > policy.connect_retries:
                 raise ConnectionFailedError(
                     f"could not connect to {outcome.request.url.host}:{_port(outcome)} after "
                     f"{connect_failures} tries ({type(outcome).__name__}); nothing was sent",
                     **context,
-                ) from outcome
+                ) from cause
             yield Sleep(policy.connect_backoff * 2 ** (connect_failures - 1))
             continue
         assert outcome is not None
@@ -143,6 +147,14 @@ def liquidation_result(
             **context,
         )
     _raise_refusal(answer, response, context)
+    if answer.get("orderId") is not None and not _is_int(answer["orderId"]):
+        # "123", 123.0, true: not read as "no order" (already flat), nor guessed at.
+        raise UnexpectedResponseError(
+            f"the server answered 200 with an orderId that is not an integer "
+            f"({type(answer['orderId']).__name__}): " + CHECK_BEFORE_RETRYING,
+            response=redact(response),
+            **context,
+        )
     result = PlaceOrderResult.from_dict(answer)
     reason = result.failure_reason
     # The models do not check types; anything else stays in `raw` as sent.

@@ -8,12 +8,16 @@ renewal, carried out by whichever client asked (sync or async). Its rules:
 - renew when less than `renew_before` is left (or half the token's lifetime, when that is
   shorter, so a short-lived token is not renewed on every call);
 - sign in again only when no valid token is held: none yet, expired, or refused by the
-  server (a 401 or 408 on a call made with it);
+  server (a 401 or 408 on a call made with it, and then its renewal refused too: a
+  renewal proves whether the token is valid without opening a session);
 - single flight: while one caller signs in or renews, every other caller waits for that
-  flight (a `Flight`) and shares its outcome, failure included;
-- a sign-in the server refused (errorText, 429, captcha) is answered from memory for
-  SIGN_IN_FAILURE_HOLD seconds (or the wait the server asked for), so a retry loop cannot
-  become a login storm that locks the user out for an hour.
+  flight (a `Flight`) and shares its outcome, failure included; but while a renewal is
+  in flight, a caller whose held token is still valid goes on with it, without waiting;
+- a sign-in the server refused (errorText, 429, captcha), or whose outcome is unknown (a
+  5xx, a timeout: it may have opened a session), is answered from memory for
+  SIGN_IN_FAILURE_HOLD seconds, doubled for each further failure in a row (or the wait
+  the server asked for), so a retry loop cannot become a login storm that locks the user
+  out for an hour or closes their other sessions.
 
 The state is guarded by a threading.Lock that is never held across I/O, so one manager
 can serve threads and asyncio tasks of several clients at once.
@@ -36,8 +40,15 @@ DEFAULT_RENEW_BEFORE = 15 * 60.0
 #: After a renewal failed for a passing reason (no connection, 5xx) while the token is
 #: still valid, the next renewal is tried no sooner than this.
 RENEW_RETRY_AFTER = 30.0
-#: How long a refused sign-in is answered from memory instead of signing in again.
+#: How long a failed sign-in is answered from memory instead of signing in again; each
+#: further failure in a row doubles it, up to SIGN_IN_FAILURE_MAX_HOLD (the vendor allows
+#: about 5 sign-ins an hour before a lockout).
 SIGN_IN_FAILURE_HOLD = 60.0
+SIGN_IN_FAILURE_MAX_HOLD = 20 * 60.0
+#: The least time between the end of one sign-in or renewal and a keep_alive's next one
+#: (a quarter of the token's lifetime, within these bounds), so no clock or answer can
+#: make the background renewal a tight loop.
+MIN_FLIGHT_GAP, MAX_FLIGHT_GAP = 1.0, 30.0
 
 
 class Grant(NamedTuple):
@@ -45,6 +56,9 @@ class Grant(NamedTuple):
 
     token: str
     expires_at: float
+
+    def __repr__(self) -> str:  # TokenManager.current() is public: never show the token
+        return f"Grant(token='[redacted]', expires_at={self.expires_at!r})"
 
 
 class Flight:
@@ -135,7 +149,9 @@ class TokenManager:
         self._flight: Flight | None = None
         self._held: TradovateError | None = None
         self._held_until = 0.0
+        self._failures = 0
         self._renew_not_before = 0.0
+        self._last_flight_end = float("-inf")
         #: Sign-ins and renewals this manager started (requests, answered or not).
         self.sign_ins = 0
         self.renewals = 0
@@ -172,7 +188,9 @@ class TokenManager:
             if grant is None:
                 return 0.0
             due = grant.expires_at - self._threshold()
-            return max(0.0, due - now, self._renew_not_before - now)
+            gap = min(MAX_FLIGHT_GAP, max(MIN_FLIGHT_GAP, self._lifetime / 4))
+            next_flight = self._last_flight_end + gap
+            return max(0.0, due - now, self._renew_not_before - now, next_flight - now)
 
     def _threshold(self) -> float:
         return min(self.renew_before, self._lifetime / 2)
@@ -181,20 +199,31 @@ class TokenManager:
         """What a caller must do to get a token.
 
         `refused` is the generation of a token the server just refused (401/408): it is
-        replaced unless another caller already did. `force_renew` renews a valid token
+        renewed (a sign-in follows only when the renewal is refused too), unless another
+        caller already replaced it. `force_renew` renews a valid token
         even when not due (warm_up).
         """
         with self._lock:
             now = self.clock()
+            grant = self._grant
             if self._flight is not None:
+                if (
+                    self._flight.kind == "renew"
+                    and grant is not None
+                    and now < grant.expires_at
+                    and refused != self._generation
+                    and not force_renew
+                ):  # the held token is still good: no call waits for a renewal
+                    return Ready(grant.token, self._generation)
                 return Wait(self._flight)
             if self._held is not None and now < self._held_until:
                 raise copy.copy(self._held)
-            grant = self._grant
-            if grant is None or now >= grant.expires_at or refused == self._generation:
+            if grant is None or now >= grant.expires_at:
                 kind = "sign_in"
-            elif (force_renew or grant.expires_at - now < self._threshold()) and (
-                force_renew or now >= self._renew_not_before
+            elif (
+                refused == self._generation  # a renewal proves it without opening a session
+                or force_renew
+                or (grant.expires_at - now < self._threshold() and now >= self._renew_not_before)
             ):
                 kind = "renew"
             else:
@@ -217,20 +246,21 @@ class TokenManager:
             self._grant = grant
             self._lifetime = max(0.0, grant.expires_at - self.clock())
             self._generation += 1
-            self._held, self._renew_not_before = None, 0.0
-            self._flight = None
+            self._held, self._renew_not_before, self._failures = None, 0.0, 0
+            self._flight, self._last_flight_end = None, self.clock()
             generation = self._generation
         flight.finish(None)
         return generation
 
-    def postpone(self, flight: Flight) -> Ready | None:
-        """A renewal failed for a passing reason: keep a still-valid token, try later."""
+    def postpone(self, flight: Flight, wait: float = RENEW_RETRY_AFTER) -> Ready | None:
+        """A renewal failed for a passing reason: keep a still-valid token, try again in
+        `wait` seconds. None when the token is no longer valid."""
         with self._lock:
             grant, now = self._grant, self.clock()
             if grant is None or now >= grant.expires_at:
                 return None
-            self._renew_not_before = now + RENEW_RETRY_AFTER
-            self._flight = None
+            self._renew_not_before = now + wait
+            self._flight, self._last_flight_end = None, now
             ready = Ready(grant.token, self._generation)
         flight.finish(None)
         return ready
@@ -240,7 +270,11 @@ class TokenManager:
         with self._lock:
             if hold and error is not None:
                 wait = error.retry_after if isinstance(error, RateLimitError) else None
+                backoff = SIGN_IN_FAILURE_HOLD * 2 ** min(self._failures, 10)
+                self._failures += 1
                 self._held = error
-                self._held_until = self.clock() + max(wait or 0.0, SIGN_IN_FAILURE_HOLD)
+                self._held_until = self.clock() + max(
+                    wait or 0.0, min(backoff, SIGN_IN_FAILURE_MAX_HOLD)
+                )
             self._flight = None
         flight.finish(error)

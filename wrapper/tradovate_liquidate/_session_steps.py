@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from ._answers import redact
+from ._answers import CHECK_BEFORE_RETRYING, redact
 from ._config import check_token
 from ._credentials import Credentials, sign_in_body
 from ._exceptions import (
@@ -38,8 +38,15 @@ from ._exceptions import (
 )
 from ._policy import Policy, exchange
 from ._reading import LIQUIDATION_ANSWER_LIMIT as SESSION_ANSWER_LIMIT
-from ._session import Grant, Lead, Ready, TokenManager
-from ._steps import Await, Outcome, RefreshToken, Request, Send, Steps, T
+from ._session import (
+    RENEW_RETRY_AFTER,
+    SIGN_IN_FAILURE_HOLD,
+    Grant,
+    Lead,
+    Ready,
+    TokenManager,
+)
+from ._steps import Await, Fly, Outcome, RefreshToken, Request, Send, Steps, T
 
 logger = logging.getLogger("tradovate_liquidate")
 
@@ -97,7 +104,12 @@ def session_token(
         if isinstance(claim, Ready):
             return claim
         if isinstance(claim, Lead):
-            return (yield from _carry_out(manager, policy, claim))
+            flight = Fly(_carry_out(manager, policy, claim))
+            yield flight
+            if flight.error is not None:
+                raise flight.error
+            ready: Ready = flight.result
+            return ready
         yield Await(claim.flight)
         if claim.flight.error is not None:
             raise copy.copy(claim.flight.error)
@@ -133,26 +145,38 @@ def _carry_out(manager: TokenManager, policy: Policy, lead: Lead) -> Steps[Ready
         else:
             try:
                 grant = yield from renew_steps(policy, lead.token, manager.clock)
-            except (ConnectionFailedError, OutcomeUnknownError) as exc:
-                ready = manager.postpone(flight)
+            except (ConnectionFailedError, OutcomeUnknownError, RateLimitError) as exc:
+                # A passing failure, or a renewal the server will not take now (429, 423,
+                # a long penalty): the token held is still good, so no caller fails for it.
+                ready = manager.postpone(flight, _retry_after(exc))
                 if ready is not None:
                     reason = exc.status_code or type(exc).__name__
                     logger.warning("renewal failed (%s); the token is still valid", reason)
                     return ready
+                if isinstance(exc, RateLimitError):
+                    raise  # a sign-in would be refused as well: held, below
                 manager.count_sign_in()
                 grant = yield from sign_in_steps(policy, manager.credentials, manager.clock)
             except AuthenticationError:
                 manager.count_sign_in()
                 grant = yield from sign_in_steps(policy, manager.credentials, manager.clock)
     except TradovateError as exc:
-        # Refused by the server (errorText answers 200; a 429, a captcha): held for a while.
-        refused = isinstance(exc, RateLimitError) or exc.status_code == 200
-        manager.fail(flight, exc, hold=refused)
+        # Refused by the server (errorText answers 200; a 429, a captcha), or sent with an
+        # unknown outcome (which may have opened a session): held for a while, so calls do
+        # not each sign in again and close the user's other sessions.
+        manager.fail(flight, exc, hold=not isinstance(exc, ConnectionFailedError))
         raise
     except BaseException:  # a cancelled task or an interrupted thread: release the waiters
         manager.fail(flight, None, hold=False)
         raise
     return Ready(grant.token, manager.succeed(flight, grant))
+
+
+def _retry_after(exc: TradovateError) -> float:
+    """How long a renewal that failed waits before the next try."""
+    if not isinstance(exc, RateLimitError):
+        return RENEW_RETRY_AFTER
+    return max(RENEW_RETRY_AFTER, exc.retry_after or SIGN_IN_FAILURE_HOLD)
 
 
 def sign_in_steps(policy: Policy, credentials: Credentials, clock: Any) -> Steps[Grant]:
@@ -165,15 +189,33 @@ def sign_in_steps(policy: Policy, credentials: Credentials, clock: Any) -> Steps
 
     try:
         response, answer = yield from exchange(policy, build, {})
-    except (RateLimitError, ConnectionFailedError):
-        raise
     except TradovateError as exc:
-        # Nothing but the sign-in was sent: say so, rather than "the position may have...".
-        reason = exc.message.split(":", 1)[0]
-        raise AuthenticationError(
-            f"signing in failed ({reason}); nothing else was sent", response=exc.response
-        ) from None
-    return grant_of(answer, response, "signing in", clock)
+        error = sign_in_error(exc)
+    else:
+        return grant_of(answer, response, "signing in", clock)
+    # Raised outside the except block: the error's context is not the httpx error, whose
+    # request holds the sign-in body (password and sec).
+    raise error
+
+
+def sign_in_error(exc: TradovateError) -> TradovateError:
+    """A sign-in's failure, of the class the answer table gives, saying what was sent:
+    the sign-in alone, which may have opened a session when its outcome is unknown."""
+    if isinstance(exc, RateLimitError | ConnectionFailedError):
+        return copy.copy(exc)
+    message = exc.message.replace(": " + CHECK_BEFORE_RETRYING, "").replace(
+        "; " + CHECK_BEFORE_RETRYING, ""
+    )
+    if isinstance(exc, OutcomeUnknownError):
+        message = (
+            f"signing in failed ({message}); the sign-in may have opened a session all the "
+            "same, so it is not tried again for a while. No order was sent"
+        )
+    else:
+        message = f"signing in failed ({message}); nothing else was sent"
+    error = copy.copy(exc)
+    error.message, error.args = message, (message,)
+    return error
 
 
 def renew_steps(policy: Policy, token: str, clock: Any) -> Steps[Grant]:
@@ -209,11 +251,37 @@ def grant_of(
         check_token(token)
     except (TypeError, ValueError):
         raise AuthenticationError(f"{what}: the accessToken is not a usable token") from None
-    expires_at = parse_time(parsed.expiration_time)
+    return Grant(token, expiry(parse_time(parsed.expiration_time), response, what, clock()))
+
+
+def expiry(expires_at: float | None, response: httpx.Response, what: str, now: float) -> float:
+    """When the token ends on our clock. An expirationTime at or before our now means our
+    clock runs ahead of the server's (the token was just issued): its lifetime is then
+    read against the answer's Date, or assumed, rather than signing in on every call."""
     if expires_at is None:
         logger.warning("%s: no readable expirationTime; assuming %.0f s", what, FALLBACK_LIFETIME)
-        expires_at = clock() + FALLBACK_LIFETIME
-    return Grant(token, expires_at)
+        return now + FALLBACK_LIFETIME
+    if expires_at > now:
+        return expires_at
+    sent = server_date(response)
+    lifetime = expires_at - sent if sent is not None and expires_at > sent else FALLBACK_LIFETIME
+    logger.warning(
+        "%s: the expirationTime is already past on this machine's clock (it runs ahead of "
+        "the server's?); taking the token to last %.0f s from now",
+        what,
+        lifetime,
+    )
+    return now + lifetime
+
+
+def server_date(response: httpx.Response) -> float | None:
+    """The answer's Date header as Unix time, or None."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(response.headers.get("date", "")).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
 def parse_time(value: object) -> float | None:

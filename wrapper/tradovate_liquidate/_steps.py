@@ -75,6 +75,21 @@ class Await:
         self.flight = flight
 
 
-Step = Send | Sleep | Penalty | RefreshToken | Await
+class Fly:
+    """Carry out `steps` (a sign-in or renewal that other calls wait for) to their end,
+    even if the call that started them is cancelled meanwhile: the async client runs them
+    as a task of their own, so a cancelled caller cannot throw away a sign-in that may
+    have opened a session. The driver puts their result, or their TradovateError, here.
+    """
+
+    __slots__ = ("error", "result", "steps")
+
+    def __init__(self, steps: Generator[Any, Any, Any]) -> None:
+        self.steps = steps
+        self.result: Any = None
+        self.error: Exception | None = None
+
+
+Step = Send | Sleep | Penalty | RefreshToken | Await | Fly
 Outcome = httpx.Response | httpx.RequestError
 Steps = Generator[Step, Outcome | None, T]

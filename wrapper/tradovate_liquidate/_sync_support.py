@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -26,6 +26,7 @@ from ._transports import sync_http
 TokenSource = str | Callable[[], str] | TokenManager | None
 
 sleep = time.sleep
+T = TypeVar("T")
 
 
 @contextmanager
@@ -75,6 +76,11 @@ def wait_for(flight: Flight) -> None:
     flight.done.wait()
 
 
+def detached(result: T) -> T:
+    """A thread is not cancelled: the sign-in already ran to its end in the caller."""
+    return result
+
+
 class Background:
     """Runs `work(self)` on a daemon thread until stop(); `pause` is its interruptible sleep."""
 
@@ -86,6 +92,9 @@ class Background:
 
     def start(self) -> None:
         self._thread.start()
+
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def pause(self, seconds: float) -> bool:
         """Sleep; False when stop() was called meanwhile (then the work should return)."""

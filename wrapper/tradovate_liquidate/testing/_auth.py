@@ -218,14 +218,14 @@ def _matches(user: FakeUser, request: dict[str, Any]) -> bool:
 
 
 def kept_body(path: str, body: bytes) -> bytes:
-    """A body as the fake's request log keeps it: a sign-in's without password or sec."""
-    if path.rstrip("/") != LOGIN_PATH:
-        return body
+    """A body as the fake's request log keeps it: without password or sec, whichever path
+    it was sent to (a sign-in sent to a wrong path holds them all the same)."""
+    login = path.rstrip("/") == LOGIN_PATH
     try:
         parsed = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return b"[a body that is not JSON, not kept]"
-    if not isinstance(parsed, dict):
+        return b"[a body that is not JSON, not kept]" if login else body
+    if not isinstance(parsed, dict) or not any(name in parsed for name in _SECRETS):
         return body
     for name in _SECRETS:
         if name in parsed:
