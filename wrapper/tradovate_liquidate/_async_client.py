@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,9 @@ from ._async_support import (
     current_token,
     new_http_client,
     pause,
+    read_bounded,
     run_batch,
+    run_phases,
     wait_for,
     within,
 )
@@ -40,9 +42,8 @@ from ._config import (
     user_agent_headers,
 )
 from ._credentials import Credentials
-from ._deadline import exceeded_message, passed
 from ._exceptions import TradovateError
-from ._reading import LIQUIDATION_ANSWER_LIMIT, BoundedBody, UnreadableAnswer
+from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE
 from ._steps import Await, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from tradovate_api.models import Order, Position
 
     from ._account import AccountResult
+    from ._accounts import AccountsRun
 
 #: keep_alive: the wait before trying again after a background renewal failed.
 KEEP_ALIVE_RETRY = 60.0
@@ -282,6 +284,26 @@ class AsyncLiquidationClient(ClientBase):
         )
         return await run_batch(batch, self.liquidate_position)
 
+    async def liquidate_accounts(
+        self,
+        account_ids: Iterable[int],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: Callable[[int, AccountResult], object] | None = None,
+        confirm: bool = True,
+        method: str = "per-position",
+        admin: bool = False,
+        custom_tag: str | None = None,
+        is_automated: bool = True,
+    ) -> AccountsRun:
+        """Flatten many whole accounts: an AccountsRun, one AccountResult per id in order
+        (duplicates refused first); `method`, chunks, errors: see _accounts.py, README."""
+        plan, workers = self._accounts_plan(
+            account_ids, concurrency, on_progress, confirm, method, admin, custom_tag, is_automated
+        )
+        self._start_keep_alive()
+        return await run_phases(plan.phases(), workers, lambda job: self._drive(job, self.timeout))
+
     async def _drive(self, steps: Steps[T], timeout: httpx.Timeout) -> T:
         """Carry out the protocol's steps until it returns its result (or raises)."""
         token = await current_token(self._token_source)
@@ -353,22 +375,7 @@ class AsyncLiquidationClient(ClientBase):
             stream=True,
             follow_redirects=False,
         )
-        try:
-            if response.is_stream_consumed:  # the transport answered with bytes in hand
-                BoundedBody(request.max_bytes, "").feed(response.content)
-                return response
-            body = BoundedBody(request.max_bytes, response.headers.get("content-encoding", ""))
-            async for chunk in response.aiter_raw():
-                body.feed(chunk)
-                if passed(deadline):
-                    raise httpx.ReadTimeout(exceeded_message(self.deadline))
-            # What httpx's own Response.read() does once it has the whole body.
-            response._content = body.finish()
-        except UnreadableAnswer as exc:
-            raise httpx.DecodingError(str(exc), request=response.request) from None
-        finally:
-            await response.aclose()
-        return response
+        return await read_bounded(response, request.max_bytes, deadline, self.deadline)
 
     async def aclose(self) -> None:
         """Close the connections this client opened (not an http_client you passed in).

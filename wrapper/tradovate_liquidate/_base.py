@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tradovate_api.models import Order, Position
 
     from ._account import AccountResult
+    from ._accounts import AccountsPlan
 
 logger = logging.getLogger("tradovate_liquidate")
 _NO_AUTH = {"Accept-Encoding": ACCEPT_ENCODING}
@@ -173,6 +174,37 @@ class ClientBase:
             self._policy, self._verification, self._pending, account, options, confirm_
         )
         return self._signed_in(steps, {"account_id": account}), timeout_
+
+    def _accounts_plan(
+        self,
+        account_ids: object,
+        concurrency: object,
+        on_progress: object,
+        confirm: object,
+        method: object,
+        admin: object,
+        custom_tag: object,
+        is_automated: object,
+    ) -> tuple[AccountsPlan, int]:
+        """liquidate_accounts' checked plan and concurrency, before anything is sent."""
+        from ._accounts import AccountsPlan, check_account_ids, check_method
+        from ._arguments import check_flag
+        from ._batch import check_concurrency, check_progress
+
+        liquidation_request(1, 1, admin, custom_tag, is_automated)
+        options = {"admin": admin, "custom_tag": custom_tag, "is_automated": is_automated}
+        plan = AccountsPlan(
+            account_ids=check_account_ids(account_ids),  # type: ignore[arg-type]
+            method=check_method(method),
+            confirm=check_flag(confirm, "confirm"),
+            options=options,
+            policy=self._policy,
+            verification=self._verification,
+            pending=self._pending,
+            wrap=lambda steps: self._signed_in(steps, {}),
+            on_progress=check_progress(on_progress),  # type: ignore[arg-type]
+        )
+        return plan, check_concurrency(concurrency)
 
     def _signed_in(self, steps: Steps[T], context: dict[str, Any]) -> Steps[T]:
         """With credentials or a TokenManager, `steps` wrapped in the session's rules."""
