@@ -46,6 +46,8 @@ class AccountResult:
     each of those contracts to its netPos as first read. `cancelled`: the working orders
     cancelled on contracts without a position; `cancel_errors` the cancels that failed.
     `flat` is True only when every position of the account was read as 0 at the end.
+    `error` (liquidate_accounts only) is what stopped this account: an id the token
+    cannot see, its reads failing, or the authentication/rate-limit error ending the run.
     """
 
     account_id: int
@@ -54,6 +56,7 @@ class AccountResult:
     net_before: dict[int, int] = field(default_factory=dict)
     cancelled: list[int] = field(default_factory=list)
     cancel_errors: list[TradovateError] = field(default_factory=list)
+    error: TradovateError | None = None
 
     @property
     def contract_ids(self) -> list[int]:

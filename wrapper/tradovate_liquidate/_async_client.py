@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +24,13 @@ from ._async_support import (
     detached,
     new_http_client,
     pause,
+    read_bounded,
     run_batch,
+    run_phases,
     wait_for,
     within,
 )
-from ._base import ClientBase, Clock, check_injected_http, log_wait, logger
+from ._base import ClientBase, Clock, log_wait, logger
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
 from ._config import (
@@ -39,21 +41,19 @@ from ._config import (
     DEFAULT_MAX_PENALTY_WAIT,
     DEFAULT_SETTLE_TIMEOUT,
     DEFAULT_TIMEOUT,
-    user_agent_headers,
 )
 from ._credentials import Credentials
-from ._deadline import exceeded_message, passed
 from ._exceptions import TradovateError
-from ._reading import LIQUIDATION_ANSWER_LIMIT, BoundedBody, UnreadableAnswer
+from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE
 from ._steps import Await, Fly, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
-from ._transports import check_backend
 
 if TYPE_CHECKING:
     from tradovate_api.models import Order, Position
 
     from ._account import AccountResult
+    from ._accounts import AccountsRun
 
 #: keep_alive: the wait before trying again after a background renewal failed.
 KEEP_ALIVE_RETRY = 60.0
@@ -66,15 +66,11 @@ class AsyncLiquidationClient(ClientBase):
             result = await client.liquidate_position(account_id, contract_id)
             result.order_id
 
-    `credentials` (a Credentials) lets the client sign in itself: lazily, on the first
-    call (or at `warm_up()`), renewing the token before each call that finds less than
-    `renew_before` seconds left (default 15 minutes), and signing in again only when no
-    valid token is held. Any number of concurrent calls share one sign-in or renewal.
-    `keep_alive=True` also renews in the background (a thread, or a task of the running
-    loop), so a process idle overnight still holds a valid token; it starts with
-    `warm_up()` or the first call and stops on close. Each sign-in opens a session and
-    Tradovate allows 2 per user (a third closes the oldest): to let several clients share
-    one session, pass one `TokenManager(credentials)` to each as `token=` instead.
+    `credentials` (a Credentials) lets the client sign in itself, lazily, and renew the
+    token when less than `renew_before` (15 minutes) is left; concurrent calls share one
+    sign-in or renewal, and `keep_alive=True` renews in the background until close.
+    Tradovate allows 2 sessions per user (a third closes the oldest): to share one
+    session between clients, pass one `TokenManager(credentials)` to each as `token=`.
 
     `token` is a string, a TokenManager, or a zero-argument callable returning the current
     token (tokens expire after about 80-90 minutes; a callable lets a long-running caller
@@ -144,21 +140,12 @@ class AsyncLiquidationClient(ClientBase):
             max_answer_bytes=max_answer_bytes,
         )
         self._set_verification(verify_outcome, settle_timeout, flat_timeout, clock, pending_file)
-        check_injected_http(http_client, transport, httpx.AsyncClient)
-        headers = user_agent_headers(user_agent, http_client)
-        if http_client is None:
-            headers = self._own_client_headers(headers)
-        backend = check_backend(http_backend, transport is not None or http_client is not None)
-        self._owns_http = http_client is None
-        self._http = http_client or new_http_client(
-            transport,
-            verify=verify,
-            trust_env=trust_env,
-            proxy=proxy,
-            timeout=self.timeout,
-            headers=headers,
-            http_backend=backend,
-        )
+        self._http: httpx.AsyncClient
+        self._http, self._owns_http = self._http_client(
+            new_http_client, httpx.AsyncClient, transport, http_client,
+            verify=verify, trust_env=trust_env, proxy=proxy, user_agent=user_agent,
+            http_backend=http_backend,
+        )  # fmt: skip
         self._background: Background | None = None
         self._one_call_per_target = OneCallPerTarget()
 
@@ -286,6 +273,26 @@ class AsyncLiquidationClient(ClientBase):
         )
         return await run_batch(batch, self.liquidate_position)
 
+    async def liquidate_accounts(
+        self,
+        account_ids: Iterable[int],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: Callable[[int, AccountResult], object] | None = None,
+        confirm: bool = True,
+        method: str = "per-position",
+        admin: bool = False,
+        custom_tag: str | None = None,
+        is_automated: bool = True,
+    ) -> AccountsRun:
+        """Flatten many whole accounts: an AccountsRun, one AccountResult per id in order
+        (duplicates refused first); `method`, chunks, errors: see _accounts.py, README."""
+        plan, workers = self._accounts_plan(
+            account_ids, concurrency, on_progress, confirm, method, admin, custom_tag, is_automated
+        )
+        self._start_keep_alive()
+        return await run_phases(plan.phases(), workers, lambda job: self._drive(job, self.timeout))
+
     async def _drive(self, steps: Steps[T], timeout: httpx.Timeout) -> T:
         """Carry out the protocol's steps until it returns its result (or raises)."""
         token = await current_token(self._token_source)
@@ -366,22 +373,7 @@ class AsyncLiquidationClient(ClientBase):
             stream=True,
             follow_redirects=False,
         )
-        try:
-            if response.is_stream_consumed:  # the transport answered with bytes in hand
-                BoundedBody(request.max_bytes, "").feed(response.content)
-                return response
-            body = BoundedBody(request.max_bytes, response.headers.get("content-encoding", ""))
-            async for chunk in response.aiter_raw():
-                body.feed(chunk)
-                if passed(deadline):
-                    raise httpx.ReadTimeout(exceeded_message(self.deadline))
-            # What httpx's own Response.read() does once it has the whole body.
-            response._content = body.finish()
-        except UnreadableAnswer as exc:
-            raise httpx.DecodingError(str(exc), request=response.request) from None
-        finally:
-            await response.aclose()
-        return response
+        return await read_bounded(response, request.max_bytes, deadline, self.deadline)
 
     async def aclose(self) -> None:
         """Close the connections this client opened (not an http_client you passed in).

@@ -11,25 +11,25 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from ._base import bad_token_source
-from ._batch import Batch, run_tasks
+from ._batch import STOPPING, Batch, Jobs, Stopped, run_tasks
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message
 from ._session import Flight, TokenManager
+from ._steps import T
 from ._transports import async_http
 
 #: A token, or a callable (sync or async) that returns the current one.
 TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | TokenManager | None
 
 sleep = asyncio.sleep
-T = TypeVar("T")
 
 
 @asynccontextmanager
@@ -62,6 +62,36 @@ async def run_batch(batch: Batch, call: Callable[..., Awaitable[Any]]) -> list[B
     """Every target of the batch through `call`, `batch.workers` asyncio tasks at a time."""
     await run_tasks(batch, lambda arguments: call(**arguments))
     return batch.outcomes()
+
+
+async def run_jobs(jobs: Jobs, drive: Callable[[Any], Awaitable[Any]]) -> Jobs:
+    """Drive every job of one phase, `jobs.workers` tasks at a time; after an error
+    of STOPPING nothing new starts, and it is kept as `jobs.stopped`."""
+
+    async def call(arguments: dict[str, Any]) -> Any:
+        try:
+            return await drive(arguments["job"])
+        except STOPPING as exc:
+            raise Stopped(exc) from None
+
+    try:
+        await run_tasks(jobs, call)
+    except Stopped as stop:
+        jobs.stopped = stop.error
+    return jobs
+
+
+async def run_phases(
+    phases: Generator[Any, Jobs, T], workers: int, drive: Callable[[Any], Awaitable[Any]]
+) -> T:
+    """Run each phase's jobs (see _accounts.py) and send back how they ended."""
+    try:
+        jobs = next(phases)
+        while True:
+            jobs = phases.send(await run_jobs(Jobs(jobs, workers), drive))
+    except StopIteration as end:
+        result: T = end.value
+        return result
 
 
 def new_http_client(
@@ -163,3 +193,29 @@ class OneCallPerTarget:
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)
+
+
+async def read_bounded(
+    response: httpx.Response, max_bytes: int, deadline: float, seconds: float
+) -> httpx.Response:
+    """Read a streamed answer within `max_bytes` (decompressed) and the `deadline` (a
+    monotonic time; `seconds` is the deadline as configured, for the message); closes it."""
+    from ._deadline import passed
+    from ._reading import BoundedBody, UnreadableAnswer
+
+    try:
+        if response.is_stream_consumed:  # the transport answered with bytes in hand
+            BoundedBody(max_bytes, "").feed(response.content)
+            return response
+        body = BoundedBody(max_bytes, response.headers.get("content-encoding", ""))
+        async for chunk in response.aiter_raw():
+            body.feed(chunk)
+            if passed(deadline):
+                raise httpx.ReadTimeout(exceeded_message(seconds))
+        # What httpx's own Response.read() does once it has the whole body.
+        response._content = body.finish()
+    except UnreadableAnswer as exc:
+        raise httpx.DecodingError(str(exc), request=response.request) from None
+    finally:
+        await response.aclose()
+    return response

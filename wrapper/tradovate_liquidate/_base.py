@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from ._config import (
     check_token,
     resolve_base_url,
     token_from_environment,
+    user_agent_headers,
 )
 from ._exceptions import AuthenticationError
 from ._gate import PenaltyGate
@@ -30,6 +32,7 @@ from ._reading import ACCEPT_ENCODING
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE, TokenManager
 from ._steps import Outcome, Request, Steps, T
+from ._transports import check_backend
 
 # The verification machinery (_outcome, _verify, _reads, _pending) is imported when a
 # client is built or a call is made, not with the package: a cold import stays cheap.
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from tradovate_api.models import Order, Position
 
     from ._account import AccountResult
+    from ._accounts import AccountsPlan
 
 logger = logging.getLogger("tradovate_liquidate")
 _NO_AUTH = {"Accept-Encoding": ACCEPT_ENCODING}
@@ -179,6 +183,37 @@ class ClientBase:
         )
         return self._signed_in(steps, {"account_id": account}), timeout_
 
+    def _accounts_plan(
+        self,
+        account_ids: object,
+        concurrency: object,
+        on_progress: object,
+        confirm: object,
+        method: object,
+        admin: object,
+        custom_tag: object,
+        is_automated: object,
+    ) -> tuple[AccountsPlan, int]:
+        """liquidate_accounts' checked plan and concurrency, before anything is sent."""
+        from ._accounts import AccountsPlan, check_account_ids, check_method
+        from ._arguments import check_flag
+        from ._batch import check_concurrency, check_progress
+
+        liquidation_request(1, 1, admin, custom_tag, is_automated)
+        options = {"admin": admin, "custom_tag": custom_tag, "is_automated": is_automated}
+        plan = AccountsPlan(
+            account_ids=check_account_ids(account_ids),  # type: ignore[arg-type]
+            method=check_method(method),
+            confirm=check_flag(confirm, "confirm"),
+            options=options,
+            policy=self._policy,
+            verification=self._verification,
+            pending=self._pending,
+            wrap=lambda steps: self._signed_in(steps, {}),
+            on_progress=check_progress(on_progress),  # type: ignore[arg-type]
+        )
+        return plan, check_concurrency(concurrency)
+
     def _signed_in(self, steps: Steps[T], context: dict[str, Any]) -> Steps[T]:
         """With credentials or a TokenManager, `steps` wrapped in the session's rules."""
         if self._session is None:
@@ -249,6 +284,29 @@ class ClientBase:
             "timeout": timeout,
         }
         return Batch(targets, concurrency, on_progress, options)
+
+    def _http_client(
+        self,
+        new_client: Callable[..., Any],
+        kind: type,
+        transport: object,
+        http_client: object,
+        *,
+        user_agent: object,
+        http_backend: object,
+        **options: Any,
+    ) -> tuple[Any, bool]:
+        """The httpx client to send with, and whether this client owns (and closes) it."""
+        check_injected_http(http_client, transport, kind)
+        headers = user_agent_headers(user_agent, http_client)
+        backend = check_backend(http_backend, transport is not None or http_client is not None)
+        if http_client is not None:
+            return http_client, False
+        headers = self._own_client_headers(headers)
+        client = new_client(
+            transport, timeout=self.timeout, headers=headers, http_backend=backend, **options
+        )
+        return client, True
 
     def _own_client_headers(self, headers: dict[str, str]) -> dict[str, str]:
         """Headers for an httpx client this client makes: with a fixed token, the token's

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._arguments import check_custom_tag, check_id
-from ._exceptions import TradovateError
+from ._exceptions import AuthenticationError, RateLimitError, TradovateError
 from ._result import LiquidationResult
 
 DEFAULT_CONCURRENCY = 8
@@ -137,6 +137,40 @@ class Batch:
 
     def outcomes(self) -> list[Outcome]:
         return [outcome for outcome in self._outcomes if outcome is not None]
+
+
+class Jobs(Batch):
+    """One phase of liquidate_accounts: independent step generators, `workers` at a time.
+
+    `results()` has each job's outcome (its return value or the TradovateError it raised),
+    None for a job never started; `stopped` is the error that ended the phase early.
+    """
+
+    def __init__(self, jobs: list[Any], workers: int) -> None:
+        self.targets = jobs
+        self.workers = min(workers, len(jobs)) or 1
+        self._on_progress = None
+        self._options = {}
+        self._outcomes = [None] * len(jobs)
+        self.stopped: TradovateError | None = None
+
+    def call_arguments(self, index: int) -> dict[str, Any]:
+        return {"job": self.targets[index]}
+
+    def results(self) -> list[Any]:
+        return list(self._outcomes)
+
+
+#: Errors after which nothing more is sent in a run (every request would meet them too).
+STOPPING = (AuthenticationError, RateLimitError)
+
+
+class Stopped(Exception):
+    """A job met one of STOPPING: the runner starts nothing new (see _Run)."""
+
+    def __init__(self, error: TradovateError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 Call = Callable[[dict[str, Any]], LiquidationResult]

@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from ._base import bad_token_source
-from ._batch import Batch, run_threads
+from ._batch import STOPPING, Batch, Jobs, Stopped, run_threads
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message, passed
 from ._session import Flight, TokenManager
+from ._steps import T
 from ._transports import sync_http
 
 #: A token, or a callable that returns the current one.
 TokenSource = str | Callable[[], str] | TokenManager | None
 
 sleep = time.sleep
-T = TypeVar("T")
 
 
 @contextmanager
@@ -60,6 +60,34 @@ def run_batch(batch: Batch, call: Callable[..., Any]) -> list[BatchOutcome]:
     """Every target of the batch through `call`, on `batch.workers` threads."""
     run_threads(batch, lambda arguments: call(**arguments))
     return batch.outcomes()
+
+
+def run_jobs(jobs: Jobs, drive: Callable[[Any], Any]) -> Jobs:
+    """Drive every job of one phase, `jobs.workers` threads at a time; after an error
+    of STOPPING nothing new starts, and it is kept as `jobs.stopped`."""
+
+    def call(arguments: dict[str, Any]) -> Any:
+        try:
+            return drive(arguments["job"])
+        except STOPPING as exc:
+            raise Stopped(exc) from None
+
+    try:
+        run_threads(jobs, call)
+    except Stopped as stop:
+        jobs.stopped = stop.error
+    return jobs
+
+
+def run_phases(phases: Generator[Any, Jobs, T], workers: int, drive: Callable[[Any], Any]) -> T:
+    """Run each phase's jobs (see _accounts.py) and send back how they ended."""
+    try:
+        jobs = next(phases)
+        while True:
+            jobs = phases.send(run_jobs(Jobs(jobs, workers), drive))
+    except StopIteration as end:
+        result: T = end.value
+        return result
 
 
 def new_http_client(
@@ -136,3 +164,29 @@ class OneCallPerTarget:
                     del self._locks[key]
                 else:
                     self._locks[key] = (lock, users - 1)
+
+
+def read_bounded(
+    response: httpx.Response, max_bytes: int, deadline: float, seconds: float
+) -> httpx.Response:
+    """Read a streamed answer within `max_bytes` (decompressed) and the `deadline` (a
+    monotonic time; `seconds` is the deadline as configured, for the message); closes it."""
+    from ._deadline import passed
+    from ._reading import BoundedBody, UnreadableAnswer
+
+    try:
+        if response.is_stream_consumed:  # the transport answered with bytes in hand
+            BoundedBody(max_bytes, "").feed(response.content)
+            return response
+        body = BoundedBody(max_bytes, response.headers.get("content-encoding", ""))
+        for chunk in response.iter_raw():
+            body.feed(chunk)
+            if passed(deadline):
+                raise httpx.ReadTimeout(exceeded_message(seconds))
+        # What httpx's own Response.read() does once it has the whole body.
+        response._content = body.finish()
+    except UnreadableAnswer as exc:
+        raise httpx.DecodingError(str(exc), request=response.request) from None
+    finally:
+        response.close()
+    return response

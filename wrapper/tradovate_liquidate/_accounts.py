@@ -1,0 +1,308 @@
+"""liquidate_accounts: many whole accounts in three phases of independent jobs. No I/O.
+
+1. Reads, all at once: `GET /account/list` (an account the token cannot see is an
+   error, never "flat") and `GET /position/ldeps`, LDEPS_CHUNK accounts a read.
+2. Liquidation of every open position (netPos not 0; none for a flat account):
+   "per-position": one `/order/liquidateposition` each, with _outcome.py's protocol
+   (pending check, verification of an uncertain answer, an order id per position);
+   "bulk": `/order/liquidatepositions`, BULK_CHUNK position ids a request, never resent.
+3. Settling by chunked ldeps reads until every position reads 0: always for "bulk" (its
+   answer names no order and an errorText may come after some positions were acted on),
+   for "per-position" with confirm=True.
+
+The driver runs each phase's jobs with bounded concurrency through the client's shared
+penalty gate (see run_jobs). Unlike liquidate_account, stray working orders on contracts
+without a position are not cancelled (that needs one /order/deps per account).
+An authentication or rate-limit error stops the run: it is raised with `accounts_result`,
+the AccountsRun so far (an account not finished carries that error).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import Counter
+from collections.abc import Callable, Generator, Iterable
+from typing import Any
+
+from ._account import AccountResult
+from ._accounts_steps import (
+    BULK_CHUNK,
+    LDEPS_CHUNK,
+    bulk_steps,
+    chunks,
+    counted,
+    holdings_of,
+    ldeps_steps,
+    settle_steps,
+    visible_steps,
+)
+from ._arguments import check_id, liquidation_request
+from ._batch import Jobs
+from ._exceptions import NotFlatError, OutcomeUnknownError, RequestRejected, TradovateError
+from ._outcome import outcome_steps
+from ._pending import PendingTargets
+from ._policy import Policy
+from ._result import LiquidationResult
+from ._steps import Steps
+from ._verify import Verification
+
+METHODS = ("per-position", "bulk")
+Key = tuple[int, int]
+Phases = Generator[list[Steps[Any]], Jobs, "AccountsRun"]
+
+
+class AccountsRun(list[AccountResult]):
+    """liquidate_accounts' answer: one AccountResult per id, in input order.
+
+    `requests` is a Counter of the requests sent, by "METHOD /path" (every try, every
+    resend after a time penalty, every sign-in), e.g. {"GET /position/ldeps": 20, ...}.
+    """
+
+    def __init__(self, results: Iterable[AccountResult], requests: Counter[str]) -> None:
+        super().__init__(results)
+        self.requests = requests
+
+
+def check_account_ids(account_ids: Iterable[Any]) -> list[int]:
+    """Every id checked; a duplicate is refused naming both indexes (two runs on one
+    account could send two closing orders for one position)."""
+    if isinstance(account_ids, str | bytes) or not isinstance(account_ids, Iterable):
+        kind = type(account_ids).__name__
+        raise TypeError(f"account_ids: expected an iterable of ids, not {kind}")
+    checked: list[int] = []
+    first_at: dict[int, int] = {}
+    for index, value in enumerate(account_ids):
+        try:
+            account = check_id(value, "account_id")
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"account_ids[{index}]: {exc}") from None
+        earlier = first_at.setdefault(account, index)
+        if earlier != index:
+            raise ValueError(
+                f"account_ids[{index}]: the same account as account_ids[{earlier}] "
+                f"({account}); each account may be listed once"
+            )
+        checked.append(account)
+    return checked
+
+
+def check_method(method: object) -> str:
+    if method not in METHODS:
+        raise ValueError(f"method: must be one of {METHODS}, not {method!r}")
+    return str(method)
+
+
+@dataclasses.dataclass
+class AccountsPlan:
+    """One run's settings and what is known so far; `phases()` yields each phase's jobs."""
+
+    account_ids: list[int]
+    method: str
+    confirm: bool
+    options: dict[str, Any]  # admin, custom_tag, is_automated
+    policy: Policy
+    verification: Verification
+    pending: PendingTargets
+    wrap: Callable[[Steps[Any]], Steps[Any]]  # the client's session rules
+    on_progress: Callable[[int, AccountResult], object] | None
+    held: dict[int, dict[int, int]] = dataclasses.field(default_factory=dict)
+    position_ids: dict[Key, int] = dataclasses.field(default_factory=dict)
+    errors: dict[int, TradovateError] = dataclasses.field(default_factory=dict)
+    outcomes: dict[Key, LiquidationResult | TradovateError] = dataclasses.field(
+        default_factory=dict
+    )
+    notes: dict[Key, str] = dataclasses.field(default_factory=dict)  # bulk answers
+    last: dict[int, dict[int, int] | TradovateError] = dataclasses.field(default_factory=dict)
+    done: dict[int, AccountResult] = dataclasses.field(default_factory=dict)
+    counters: list[Counter[str]] = dataclasses.field(default_factory=list)
+
+    def job(self, steps: Steps[Any]) -> Steps[Any]:
+        counter: Counter[str] = Counter()
+        self.counters.append(counter)
+        return counted(self.wrap(steps), counter)
+
+    def phases(self) -> Phases:
+        read_chunks = chunks(self.account_ids, LDEPS_CHUNK)
+        reads = [self.job(ldeps_steps(self.policy, chunk)) for chunk in read_chunks]
+        done = yield [self.job(visible_steps(self.policy)), *reads]
+        self._take_reads(done, read_chunks)
+        keys = [(a, c) for a in self.account_ids for c in sorted(self.held.get(a, {}))]
+        if self.method == "bulk":
+            key_chunks = chunks([key for key in keys if self._has_id(key)], BULK_CHUNK)
+            done = yield [self.job(self._bulk(chunk)) for chunk in key_chunks]
+            self._take_bulk(done, key_chunks)
+        else:
+            done = yield [self.job(self._one(key)) for key in keys]
+            self._take_outcomes(done, keys)
+        settle_chunks = chunks([a for a in self.account_ids if self._to_settle(a)], LDEPS_CHUNK)
+        timeout = self.verification.flat_timeout
+        if self.method == "bulk" and not self.confirm:
+            timeout = self.verification.settle_timeout
+        done = yield [
+            self.job(settle_steps(self.policy, self.verification, chunk, timeout))
+            for chunk in settle_chunks
+        ]
+        self._take_settled(done, settle_chunks)
+        return self.run()
+
+    def _take_reads(self, done: Jobs, read_chunks: list[list[int]]) -> None:
+        self._check_stopped(done)
+        visible, *rows_by_chunk = done.results()
+        for chunk, rows in zip(read_chunks, rows_by_chunk, strict=True):
+            for account in chunk:
+                if isinstance(visible, TradovateError) or isinstance(rows, TradovateError):
+                    self.errors[account] = visible if isinstance(visible, TradovateError) else rows
+                elif account not in visible:
+                    self.errors[account] = RequestRejected(
+                        f"account {account} is not among the accounts the token can see "
+                        "(GET /account/list); nothing was sent for it",
+                        account_id=account,
+                    )
+            if isinstance(rows, list):
+                for row in rows:
+                    if isinstance(row.id, int):
+                        self.position_ids[(row.account_id, row.contract_id)] = row.id
+                held = holdings_of(rows, [a for a in chunk if a not in self.errors])
+                self.held.update({a: dict(sorted(h.items())) for a, h in held.items()})
+        for account in self.account_ids:
+            if account in self.errors or not self.held.get(account):
+                self._report(account)
+
+    def _has_id(self, key: Key) -> bool:
+        if key in self.position_ids:
+            return True
+        self.outcomes[key] = OutcomeUnknownError(
+            "the position's row has no id for /order/liquidatepositions; nothing was sent",
+            account_id=key[0],
+            contract_id=key[1],
+        )
+        return False
+
+    def _one(self, key: Key) -> Steps[LiquidationResult]:
+        body = liquidation_request(*key, **self.options)
+        return outcome_steps(self.policy, self.verification, self.pending, body, False)
+
+    def _bulk(self, keys: list[Key]) -> Steps[str]:
+        ids = [self.position_ids[key] for key in keys]
+        return bulk_steps(self.policy, ids, self.options)
+
+    def _take_outcomes(self, done: Jobs, keys: list[Key]) -> None:
+        for key, outcome in zip(keys, done.results(), strict=True):
+            if outcome is not None:
+                self.outcomes[key] = outcome
+        self._check_stopped(done)
+
+    def _take_bulk(self, done: Jobs, key_chunks: list[list[Key]]) -> None:
+        for keys, outcome in zip(key_chunks, done.results(), strict=True):
+            if outcome is None:
+                continue  # not sent: the run stopped
+            note = outcome.message if isinstance(outcome, TradovateError) else outcome
+            self.notes.update(dict.fromkeys(keys, note or "ok"))
+        self._check_stopped(done)
+
+    def _to_settle(self, account: int) -> bool:
+        if account in self.done or (self.method != "bulk" and not self.confirm):
+            return False
+        return any(key in self.notes or key in self.outcomes for key in self._keys(account))
+
+    def _take_settled(self, done: Jobs, settle_chunks: list[list[int]]) -> None:
+        for chunk, outcome in zip(settle_chunks, done.results(), strict=True):
+            if isinstance(outcome, dict):
+                self.last.update({account: outcome[account] for account in chunk})
+            elif isinstance(outcome, TradovateError):
+                self.last.update(dict.fromkeys(chunk, outcome))
+        self._check_stopped(done)
+
+    def _keys(self, account: int) -> list[Key]:
+        return [(account, contract) for contract in self.held.get(account, {})]
+
+    def run(self, stopped: TradovateError | None = None) -> AccountsRun:
+        """The results so far, in input order; `stopped` marks the unfinished accounts."""
+        results = []
+        for account in self.account_ids:
+            if stopped is not None and account not in self.done:
+                result = dataclasses.replace(self._result(account), error=stopped)
+            else:
+                result = self.done.get(account) or self._report(account)
+            results.append(result)
+        return AccountsRun(results, sum(self.counters, Counter()))
+
+    def _check_stopped(self, done: Jobs) -> None:
+        if done.stopped is not None:
+            exc = done.stopped
+            results = self.run(stopped=exc)
+            exc.accounts_result = results  # type: ignore[attr-defined]
+            raise exc
+
+    def _result(self, account: int) -> AccountResult:
+        if account in self.errors:
+            return AccountResult(account, error=self.errors[account])
+        if account not in self.held:
+            return AccountResult(account)  # not read: the run stopped first
+        positions = [self._outcome(key) for key in self._keys(account)]
+        return AccountResult(
+            account,
+            [o for o in positions if o is not None],
+            self._flat(account, positions),
+            dict(self.held[account]),
+        )
+
+    def _report(self, account: int) -> AccountResult:
+        """The account's final result, kept and passed to on_progress once."""
+        result = self.done[account] = self._result(account)
+        if self.on_progress is not None:
+            try:
+                self.on_progress(self.account_ids.index(account), result)
+            except Exception:
+                logging.getLogger("tradovate_liquidate").exception(
+                    "on_progress raised; the run goes on"
+                )
+        return result
+
+    def _flat(self, account: int, positions: list[Any]) -> bool:
+        if not self.held[account]:
+            return True  # the first read showed nothing open
+        last = self.last.get(account)
+        if isinstance(last, dict):
+            return not last
+        if last is None and self.method != "bulk" and not self.confirm:
+            return all(isinstance(o, LiquidationResult) and o.flat is True for o in positions)
+        return False
+
+    def _outcome(self, key: Key) -> LiquidationResult | TradovateError | None:
+        last = self.last.get(key[0])
+        if self.method != "bulk":
+            outcome = self.outcomes.get(key)
+            if isinstance(outcome, LiquidationResult) and isinstance(last, dict):
+                outcome = dataclasses.replace(outcome, flat=key[1] not in last)
+            return outcome
+        if key in self.outcomes:
+            return self.outcomes[key]
+        if key not in self.notes:
+            return None  # never sent: the run stopped first
+        return bulk_outcome(key, self.notes[key], last)
+
+
+def bulk_outcome(
+    key: Key, note: str, last: dict[int, int] | TradovateError | None
+) -> LiquidationResult | TradovateError:
+    """What the reads say of one position listed in a bulk request (`note`: its answer)."""
+    account, contract = key
+    if isinstance(last, dict) and contract not in last:
+        return LiquidationResult(account, contract, None, {"bulk": note}, verified=True, flat=True)
+    if isinstance(last, dict):
+        return NotFlatError(
+            f"still reads {last[contract]} after /order/liquidatepositions (answer: {note}); "
+            "not sent again",
+            net_pos=last[contract],
+            account_id=account,
+            contract_id=contract,
+        )
+    cause = f": {last.message}" if isinstance(last, TradovateError) else ""
+    return OutcomeUnknownError(
+        f"sent by /order/liquidatepositions (answer: {note}), but the position could not "
+        f"be read back{cause}; check it before liquidating again",
+        account_id=account,
+        contract_id=contract,
+    )
