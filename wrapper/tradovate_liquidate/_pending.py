@@ -46,6 +46,8 @@ class PendingTargets:
         self._entries: dict[Key, Pending] = self._load()
 
     def get(self, key: Key) -> Pending | None:
+        if self._path is None:  # memory alone: every call asks, so no lock object is made
+            return self._entries.get(key)
         with self._lock, self._file_lock():
             return self._entries.get(key)
 

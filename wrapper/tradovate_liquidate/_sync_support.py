@@ -29,21 +29,26 @@ TokenSource = str | Callable[[], str] | TokenManager | None
 sleep = time.sleep
 
 
-@contextmanager
-def within(seconds: float) -> Iterator[float]:
-    """Every read and write inside is cut to the time left (see _deadline.py); yields the
+class within:
+    """Every read and write inside is cut to the time left (see _deadline.py); gives the
     deadline, which the body reader checks between chunks. A thread cannot be cancelled,
-    so the connection layer is what keeps a trickled answer within it."""
-    deadline = time.monotonic() + seconds
-    reset = DEADLINE.set(deadline)
-    try:
-        yield deadline
-    except httpx.TimeoutException as exc:
-        if not passed(deadline):
-            raise
-        raise httpx.ReadTimeout(exceeded_message(seconds)) from exc
-    finally:
-        DEADLINE.reset(reset)
+    so the connection layer is what keeps a trickled answer within it. A class, not a
+    generator: it runs on every request."""
+
+    __slots__ = ("_deadline", "_reset", "_seconds")
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._deadline = time.monotonic() + seconds
+
+    def __enter__(self) -> float:
+        self._reset = DEADLINE.set(self._deadline)
+        return self._deadline
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        DEADLINE.reset(self._reset)
+        if isinstance(error, httpx.TimeoutException) and passed(self._deadline):
+            raise httpx.ReadTimeout(exceeded_message(self._seconds)) from error
 
 
 def current_token(source: Any) -> str | None:
