@@ -311,3 +311,27 @@ def test_two_calls_for_one_position_at_once_send_one_closing_order(
     assert len(slow.placed) == 1
     assert slow.position(ACCOUNT, CONTRACT) == 0
     assert not slow.crossed_zero
+
+
+def test_confirm_is_not_flat_while_our_closing_order_still_works(
+    harness: Harness, token: str
+) -> None:
+    """The strategy's own exit fills first: the position reads 0, but our closing order is
+    still working and would open a position the other way. That is not flat."""
+    fake_box: list[FakeTradovate] = []
+
+    class ExitFillsFirst(ManualClock):
+        def sleep(self, seconds: float) -> None:
+            fake_box[0].add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=0)
+            super().sleep(seconds)
+
+    clock = ExitFillsFirst()
+    fake = FakeTradovate(clock=clock.time, fill_mode="never")
+    fake_box.append(fake)
+    fake.accept_token(token)
+    fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=2)
+    kwargs = {"token": token, "transport": fake.transport(), "clock": clock}
+    with pytest.raises(NotFlatError, match="still working") as not_flat:
+        harness.liquidate(kwargs, ACCOUNT, CONTRACT, confirm=True)
+    assert not_flat.value.order_id == fake.placed[0].order_id
+    assert len(fake.placed) == 1, "nothing more was sent"

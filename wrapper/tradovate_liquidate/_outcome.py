@@ -54,7 +54,7 @@ def outcome_steps(
         result = yield from _send_and_settle(policy, verification, pending, body, target)
     if result.flat or (result.verified and _filled(result)):
         pending.clear(key)
-    if confirm and result.flat is not True:
+    if confirm and (result.flat is not True or result.order_id is not None):
         timeout = verification.flat_timeout
         yield from flat_steps(policy, verification, *key, timeout, result.order_id)
         pending.clear(key)

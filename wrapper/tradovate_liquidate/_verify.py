@@ -207,18 +207,22 @@ def flat_steps(
     timeout: float,
     order_id: int | None = None,
 ) -> Steps[None]:
-    """Poll the position until it reads 0; NotFlatError after `timeout` seconds."""
+    """Poll until the position reads 0 and our closing order (when known) no longer
+    works; NotFlatError after `timeout` seconds. A position at 0 with our order still
+    working is not flat: that order would open a position the other way."""
     deadline = verification.now() + timeout
     wait = FLAT_FIRST_WAIT
     while True:
         net_pos = yield from net_position_steps(policy, account_id, contract_id)
-        if net_pos == 0:
+        working = net_pos == 0 and (yield from _still_working(policy, account_id, order_id))
+        if net_pos == 0 and not working:
             return
         remaining = deadline - verification.now()
         if remaining <= 0:
             raise NotFlatError(
                 f"the position still reads {net_pos} after {timeout:g} s"
-                + (f" (closing order {order_id})" if order_id is not None else ""),
+                + (f" (closing order {order_id})" if order_id is not None else "")
+                + (", and our closing order is still working" if working else ""),
                 order_id=order_id,
                 net_pos=net_pos,
                 account_id=account_id,
@@ -226,3 +230,12 @@ def flat_steps(
             )
         yield Sleep(min(wait, remaining), "waiting for flat")
         wait = min(wait * 2, FLAT_MAX_WAIT)
+
+
+def _still_working(policy: Policy, account_id: int, order_id: int | None) -> Steps[bool]:
+    """True while our closing order, when known, is neither done nor dead."""
+    if order_id is None:
+        return False
+    orders = yield from orders_steps(policy, account_id)
+    ours = [order for order in orders if order.id == order_id]
+    return bool(ours) and status_of(ours[0]) not in DONE_STATUSES | DEAD_STATUSES
