@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._arguments import liquidation_request
-from ._exceptions import AuthenticationError, RateLimitError, TradovateError
+from ._batch import STOPPING  # errors after which nothing more is sent
+from ._exceptions import TradovateError
 from ._outcome import outcome_steps
 from ._pending import PendingTargets
 from ._policy import Policy, exchange
@@ -32,9 +33,6 @@ from ._verify import DEAD_STATUSES, DONE_STATUSES, FLAT_FIRST_WAIT, FLAT_MAX_WAI
 
 if TYPE_CHECKING:
     from tradovate_api.models import Account, Position
-
-#: Errors after which nothing more is sent for this account (nor, in a batch, for others).
-STOPPING = (AuthenticationError, RateLimitError)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from ._account import STOPPING
+from ._batch import STOPPING
 from ._exceptions import TradovateError
 from ._policy import Policy, exchange
 from ._reads import rows_steps
