@@ -13,7 +13,7 @@ import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -22,12 +22,14 @@ from ._batch import STOPPING, Batch, Jobs, Stopped, run_tasks
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message
-from ._session import Flight, TokenManager
 from ._steps import T
 from ._transports import async_http
 
-#: A token, or a callable (sync or async) that returns the current one.
-TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | TokenManager | None
+if TYPE_CHECKING:  # _session.py is loaded only by a client that has a session
+    from ._session import Flight, TokenManager
+
+    #: A token, or a callable (sync or async) that returns the current one.
+    TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | TokenManager | None
 
 sleep = asyncio.sleep
 

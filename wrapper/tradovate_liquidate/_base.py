@@ -15,6 +15,7 @@ import httpx
 from ._arguments import check_flag, check_id, liquidation_request
 from ._batch import Batch
 from ._config import (
+    DEFAULT_RENEW_BEFORE,
     MAX_PENALTY_ROUNDS,
     check_byte_limit,
     check_non_negative,
@@ -30,7 +31,6 @@ from ._gate import PenaltyGate
 from ._policy import Policy
 from ._reading import ACCEPT_ENCODING
 from ._result import LiquidationResult
-from ._session import DEFAULT_RENEW_BEFORE, TokenManager
 from ._steps import Outcome, Request, Steps, T
 from ._transports import check_backend
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from ._account import AccountResult
     from ._accounts import AccountsPlan
+    from ._session import TokenManager
 
 logger = logging.getLogger("tradovate_liquidate")
 _NO_AUTH = {"Accept-Encoding": ACCEPT_ENCODING}
@@ -384,6 +385,7 @@ def session_of(token: object, credentials: object, renew_before: object) -> Toke
         if token is not None:
             raise ValueError("token, credentials: give one or the other, not both")
         from ._credentials import Credentials
+        from ._session import TokenManager
 
         if not isinstance(credentials, Credentials):
             kind = type(credentials).__name__
@@ -391,4 +393,8 @@ def session_of(token: object, credentials: object, renew_before: object) -> Toke
         return TokenManager(credentials, renew_before=renew_before)  # type: ignore[arg-type]
     if renew_before != DEFAULT_RENEW_BEFORE:
         raise ValueError("renew_before: only with credentials= (a TokenManager has its own)")
+    if token is None or isinstance(token, str):
+        return None  # the usual case; _session.py is then never imported (make bench: cold)
+    from ._session import TokenManager
+
     return token if isinstance(token, TokenManager) else None

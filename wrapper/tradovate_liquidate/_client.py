@@ -25,19 +25,17 @@ from ._config import (
     DEFAULT_DEADLINE,
     DEFAULT_FLAT_TIMEOUT,
     DEFAULT_MAX_PENALTY_WAIT,
+    DEFAULT_RENEW_BEFORE,
     DEFAULT_SETTLE_TIMEOUT,
     DEFAULT_TIMEOUT,
 )
-from ._credentials import Credentials
 from ._exceptions import TradovateError
 from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
-from ._session import DEFAULT_RENEW_BEFORE
 from ._steps import Await, Fly, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
 from ._sync_support import (
     Background,
     OneCallPerTarget,
-    TokenSource,
     current_token,
     detached,
     new_http_client,
@@ -54,6 +52,8 @@ if TYPE_CHECKING:
 
     from ._account import AccountResult
     from ._accounts import AccountsRun
+    from ._credentials import Credentials
+    from ._sync_support import TokenSource
 
 #: keep_alive: the wait before trying again after a background renewal failed.
 KEEP_ALIVE_RETRY = 60.0

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -19,12 +19,14 @@ from ._batch import STOPPING, Batch, Jobs, Stopped, run_threads
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message, passed
-from ._session import Flight, TokenManager
 from ._steps import T
 from ._transports import sync_http
 
-#: A token, or a callable that returns the current one.
-TokenSource = str | Callable[[], str] | TokenManager | None
+if TYPE_CHECKING:  # _session.py is loaded only by a client that has a session
+    from ._session import Flight, TokenManager
+
+    #: A token, or a callable that returns the current one.
+    TokenSource = str | Callable[[], str] | TokenManager | None
 
 sleep = time.sleep
 
