@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._base import bad_token_source
 from ._batch import STOPPING, Batch, Jobs, Stopped, run_tasks
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message
 from ._reading import AnswerReader
 from ._steps import T
+from ._tokens import bad_token_source
 from ._transports import async_http
 
 if TYPE_CHECKING:  # _session.py is loaded only by a client that has a session
@@ -63,7 +63,7 @@ async def current_token(source: Any) -> str | None:
 
 async def run_batch(batch: Batch, call: Callable[..., Awaitable[Any]]) -> list[BatchOutcome]:
     """Every target of the batch through `call`, `batch.workers` asyncio tasks at a time."""
-    await run_tasks(batch, lambda arguments: call(**arguments))
+    await run_tasks(batch, lambda liquidation: call(*liquidation))
     return batch.outcomes()
 
 

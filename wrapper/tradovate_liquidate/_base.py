@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
@@ -15,7 +16,6 @@ import httpx
 from ._arguments import check_flag, check_id, liquidation_request
 from ._batch import Batch
 from ._config import (
-    DEFAULT_RENEW_BEFORE,
     MAX_PENALTY_ROUNDS,
     check_byte_limit,
     check_non_negative,
@@ -26,24 +26,25 @@ from ._config import (
     token_from_environment,
     user_agent_headers,
 )
-from ._exceptions import AuthenticationError
 from ._gate import PenaltyGate
 from ._policy import Policy
 from ._reading import ACCEPT_ENCODING
 from ._result import LiquidationResult
 from ._steps import Outcome, Request, Steps, T
-from ._transports import check_backend
+from ._tokens import session_of
+from ._transports import check_backend, check_injected_http
 
 # The verification machinery (_outcome, _verify, _reads, _pending) is imported when a
 # client is built or a call is made, not with the package: a cold import stays cheap.
 if TYPE_CHECKING:
-    from tradovate_api.models import Order, Position
+    from tradovate_api.models import LiquidatePositionRequest, Order, Position
 
     from ._account import AccountResult
     from ._accounts import AccountsPlan
-    from ._session import TokenManager
 
 logger = logging.getLogger("tradovate_liquidate")
+#: A liquidation ready to drive: its steps, its timeout, and its (account, contract).
+Liquidation = tuple[Steps[LiquidationResult], httpx.Timeout, tuple[int, int]]
 _NO_AUTH = {"Accept-Encoding": ACCEPT_ENCODING}
 
 
@@ -148,18 +149,41 @@ class ClientBase:
         is_automated: object,
         timeout: object,
         confirm: object = False,
-    ) -> tuple[Steps[LiquidationResult], httpx.Timeout]:
+    ) -> Liquidation:
         """One liquidation's steps; every argument is checked here, before anything is sent."""
         from ._arguments import check_flag
 
         body = liquidation_request(account_id, contract_id, admin, custom_tag, is_automated)
         timeout_ = self._call_timeout(timeout)
+        return self._checked_liquidation(body, timeout_, check_flag(confirm, "confirm"))
+
+    def _checked_liquidation(
+        self, body: LiquidatePositionRequest, timeout: httpx.Timeout, confirm: bool
+    ) -> Liquidation:
+        """The steps for arguments already checked (a batch checks its targets once)."""
         from ._outcome import outcome_steps
 
-        confirm_ = check_flag(confirm, "confirm")
-        steps = outcome_steps(self._policy, self._verification, self._pending, body, confirm_)
-        context = {"account_id": body.account_id, "contract_id": body.contract_id}
-        return self._signed_in(steps, context), timeout_
+        steps = outcome_steps(self._policy, self._verification, self._pending, body, confirm)
+        target = (body.account_id, body.contract_id)
+        context = {"account_id": target[0], "contract_id": target[1]}
+        return self._signed_in(steps, context), timeout, target
+
+    def _batch_liquidation(
+        self,
+        template: LiquidatePositionRequest,
+        timeout: httpx.Timeout,
+        confirm: bool,
+        account_id: int,
+        contract_id: int,
+        custom_tag: str | None = None,
+    ) -> Liquidation:
+        """One target of a checked batch (see _batch): the shared request, its own ids."""
+        from attrs import evolve
+
+        body = evolve(template, account_id=account_id, contract_id=contract_id)
+        if custom_tag is not None:  # a target's own tag wins
+            body = evolve(body, custom_tag_50=custom_tag)
+        return self._checked_liquidation(body, timeout, confirm)
 
     def _account(
         self,
@@ -272,19 +296,14 @@ class ClientBase:
         timeout: object,
         confirm: object = False,
     ) -> Batch:
-        """A checked batch; the shared keywords are checked once, before anything is sent."""
+        """A checked batch; the shared keywords are checked once, before anything is sent,
+        and each target's call gets them as they are (see _batch_liquidation)."""
         from ._arguments import check_flag
 
-        liquidation_request(1, 1, admin, custom_tag, is_automated)
-        self._call_timeout(timeout)
-        options = {
-            "confirm": check_flag(confirm, "confirm"),
-            "admin": admin,
-            "custom_tag": custom_tag,
-            "is_automated": is_automated,
-            "timeout": timeout,
-        }
-        return Batch(targets, concurrency, on_progress, options)
+        # A request with the shared keywords checked; each target brings its ids.
+        template = liquidation_request(1, 1, admin, custom_tag, is_automated)
+        shared = (template, self._call_timeout(timeout), check_flag(confirm, "confirm"))
+        return Batch(targets, concurrency, on_progress, partial(self._batch_liquidation, *shared))
 
     def _http_client(
         self,
@@ -360,41 +379,5 @@ class ClientBase:
         )
 
 
-def check_injected_http(http_client: object, transport: object, expected: type) -> None:
-    if http_client is None:
-        return
-    if transport is not None:
-        raise ValueError("transport, http_client: give one or the other, not both")
-    if not isinstance(http_client, expected):
-        kind = type(http_client).__name__
-        raise TypeError(f"http_client: expected an httpx.{expected.__name__}, not {kind}")
-
-
-def bad_token_source(exc: BaseException) -> AuthenticationError:
-    # The exception's text is left out: a token source's message may quote the token.
-    return AuthenticationError(f"token: the token callable raised {type(exc).__name__}")
-
-
 def log_wait(reason: str, seconds: float) -> None:
     logger.warning("%s: waiting %.2f s before sending again", reason, seconds)
-
-
-def session_of(token: object, credentials: object, renew_before: object) -> TokenManager | None:
-    """The client's TokenManager: its own for `credentials`, or the one given as `token`."""
-    if credentials is not None:
-        if token is not None:
-            raise ValueError("token, credentials: give one or the other, not both")
-        from ._credentials import Credentials
-        from ._session import TokenManager
-
-        if not isinstance(credentials, Credentials):
-            kind = type(credentials).__name__
-            raise TypeError(f"credentials: expected a Credentials, not {kind}")
-        return TokenManager(credentials, renew_before=renew_before)  # type: ignore[arg-type]
-    if renew_before != DEFAULT_RENEW_BEFORE:
-        raise ValueError("renew_before: only with credentials= (a TokenManager has its own)")
-    if token is None or isinstance(token, str):
-        return None  # the usual case; _session.py is then never imported (make bench: cold)
-    from ._session import TokenManager
-
-    return token if isinstance(token, TokenManager) else None

@@ -188,18 +188,19 @@ class LiquidationClient(ClientBase):
         Rule 536.B, FIX tag 1028); pass False only when a person decided this order.
         `timeout` overrides the client's for this call.
 
-        With a session (credentials or a TokenManager), a 408 on this call means the
-        session was closed by a newer sign-in: the client signs in once for the calls to
-        come and raises AuthenticationError without resending. By HTTP the liquidation
-        was not processed, but it is not sent again on that word alone: check the
-        position (positions and orders) before liquidating again.
+        With a session, a 408 means a newer sign-in closed it: the client signs in again
+        for later calls and raises AuthenticationError without resending (by HTTP nothing
+        was processed, but check the position before liquidating again).
         """
+        checked = (account_id, contract_id, admin, custom_tag, is_automated, timeout, confirm)
+        return self._liquidate(*self._liquidation(*checked))
+
+    def _liquidate(
+        self, steps: Steps[LiquidationResult], timeout: httpx.Timeout, target: tuple[int, int]
+    ) -> LiquidationResult:
         self._start_keep_alive()
-        steps, timeout_ = self._liquidation(
-            account_id, contract_id, admin, custom_tag, is_automated, timeout, confirm
-        )
-        with self._one_call_per_target.hold((account_id, contract_id)):
-            return self._drive(steps, timeout_)
+        with self._one_call_per_target.hold(target):
+            return self._drive(steps, timeout)
 
     def liquidate_account(
         self,
@@ -271,7 +272,7 @@ class LiquidationClient(ClientBase):
         batch = self._batch(
             targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout, confirm
         )
-        return run_batch(batch, self.liquidate_position)
+        return run_batch(batch, self._liquidate)
 
     def liquidate_accounts(
         self,
@@ -376,10 +377,8 @@ class LiquidationClient(ClientBase):
         return read_bounded(response, request.max_bytes, deadline, self.deadline)
 
     def close(self) -> None:
-        """Close the connections this client opened (not an http_client you passed in).
-
-        Stops the keep_alive renewal first.
-        """
+        """Stop the keep_alive renewal, then close the connections this client opened
+        (not an http_client you passed in)."""
         with self._keep_alive_lock:
             background, self._background = self._background, None
             self._closed = True

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._base import bad_token_source
 from ._batch import STOPPING, Batch, Jobs, Stopped, run_threads
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message, passed
 from ._reading import AnswerReader
 from ._steps import T
+from ._tokens import bad_token_source
 from ._transports import sync_http
 
 if TYPE_CHECKING:  # _session.py is loaded only by a client that has a session
@@ -66,7 +66,7 @@ def current_token(source: Any) -> str | None:
 
 def run_batch(batch: Batch, call: Callable[..., Any]) -> list[BatchOutcome]:
     """Every target of the batch through `call`, on `batch.workers` threads."""
-    run_threads(batch, lambda arguments: call(**arguments))
+    run_threads(batch, lambda liquidation: call(*liquidation))
     return batch.outcomes()
 
 

@@ -66,6 +66,16 @@ def proxy_configured(proxy: object, trust_env: bool) -> bool:
     return any(found.get(scheme) for scheme in ("http", "https", "all"))
 
 
+def check_injected_http(http_client: object, transport: object, expected: type) -> None:
+    if http_client is None:
+        return
+    if transport is not None:
+        raise ValueError("transport, http_client: give one or the other, not both")
+    if not isinstance(http_client, expected):
+        kind = type(http_client).__name__
+        raise TypeError(f"http_client: expected an httpx.{expected.__name__}, not {kind}")
+
+
 def check_backend(http_backend: object, injected: bool) -> str:
     if http_backend not in HTTP_BACKENDS:
         raise ValueError(f"http_backend: must be 'httpx' or 'aiohttp', not {http_backend!r}")
