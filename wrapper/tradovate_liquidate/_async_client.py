@@ -365,7 +365,7 @@ class AsyncLiquidationClient(ClientBase):
         response = await self._http.send(
             self._http.build_request(
                 request.method,
-                self.base_url + request.path,
+                self._url(request.path),
                 params=request.params,
                 json=request.body,
                 headers=self._auth_headers(request, token),
