@@ -4,7 +4,8 @@ The fake (bench/accountserver.py, its own process, real HTTP on loopback) answer
 request after LATENCY (20 ms) and fills closing orders at once (fill_delay 0), so one
 settling read finds every account flat. It holds OPEN accounts with 2 open positions
 each and FLAT accounts with nothing open. Three runs on AsyncLiquidationClient, each on a
-freshly seeded fake, each with CONCURRENCY requests at once:
+freshly seeded fake, each with CONCURRENCY requests at once, all three repeated ROUNDS
+times (median wall):
 
 - `liquidate_accounts(method="per-position")` (confirm=True, the default);
 - `liquidate_accounts(method="bulk")`;
@@ -22,10 +23,11 @@ liquidations, then settling reads); a phase of n requests at concurrency c needs
 ceil(n / c) rounds of LATENCY. The ideal is the sum over the method's phases, counting only
 the requests the method cannot avoid (for settling: one read of each chunk of accounts
 that held a position), not the ones it happened to send. It ignores the client's and the
-fake's own CPU time, connection set-up and the time to read the answers:
-per-position  (ceil((1 + ceil(A/100)) / c) + ceil(P / c) + ceil(ceil(O/100) / c)) x latency
-bulk          (ceil((1 + ceil(A/100)) / c) + ceil(ceil(P/100) / c) + ceil(ceil(O/100) / c)) x latency
-naive         (ceil(A / c) + ceil(P / c)) x latency
+fake's own CPU time, connection set-up and the time to read the answers. With
+r(n) = ceil(n / c):
+per-position  (r(1 + ceil(A/100)) + r(P) + r(ceil(O/100))) x latency
+bulk          (r(1 + ceil(A/100)) + r(ceil(P/100)) + r(ceil(O/100))) x latency
+naive         (r(A) + r(P)) x latency
 with A accounts, O of them open, P open positions.
 """
 
@@ -33,9 +35,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -51,6 +55,7 @@ from .accountserver import CONTRACTS, accounts
 from .common import TOKEN, Row, at_most
 
 OPEN, FLAT, CONCURRENCY, LATENCY = 500, 500, 8, 0.02
+ROUNDS = 3
 CHUNK = 100  # LDEPS_CHUNK and BULK_CHUNK of _accounts_steps.py
 HERE = Path(__file__).resolve().parent
 METHODS = ("per-position", "bulk", "naive")
@@ -133,9 +138,8 @@ async def _naive(client: AsyncLiquidationClient, ids: list[int]) -> list[str]:
     rows = await _bounded(reads, CONCURRENCY)
     pairs = [(p.account_id, p.contract_id) for read in rows for p in read if p.net_pos]
     outcomes = await client.liquidate_many(pairs, concurrency=CONCURRENCY)
-    return [
-        f"{pair}: {o!r}" for pair, o in zip(pairs, outcomes) if not isinstance(o, LiquidationResult)
-    ]
+    failed = zip(pairs, outcomes, strict=True)
+    return [f"{pair}: {o!r}" for pair, o in failed if not isinstance(o, LiquidationResult)]
 
 
 def measure(method: str) -> Measured:
@@ -154,6 +158,7 @@ def measure(method: str) -> Measured:
         problems = [f"{r.account_id}: flat={r.flat} error={r.error!r}" for r in run if not r.flat]
         return wall, problems, run.requests
 
+    gc.collect()  # the previous run's garbage is not this run's cost
     with account_server(report) as base_url:
         wall, problems, counted = asyncio.run(main(base_url))
     at_fake = Counter(report["requests"])
@@ -163,12 +168,26 @@ def measure(method: str) -> Measured:
     return Measured(wall, at_fake, problems)
 
 
-def budget() -> list[Row]:
-    """Requests and wall time of both methods and the naive way; raises unless all flat."""
-    measured = {method: measure(method) for method in METHODS}
-    failed = {m: got.problems[:5] for m, got in measured.items() if got.problems}
+def budget(rounds: int = ROUNDS) -> list[Row]:
+    """Requests and wall time of both methods and the naive way; raises unless all flat.
+
+    `rounds` rounds, each running the three in turn on fresh fakes; a wall figure is the
+    median of its rounds (bulk's ideal is 0.1 s, so one run is at the mercy of the shared
+    machine). The request counts must be the same in every round.
+    """
+    runs: dict[str, list[Measured]] = {method: [] for method in METHODS}
+    for _ in range(rounds):
+        for method in METHODS:
+            runs[method].append(measure(method))
+    failed = {m: got.problems[:5] for m, all_ in runs.items() for got in all_ if got.problems}
     if failed:
         raise RuntimeError(f"liquidate_accounts bench: not flattened or miscounted: {failed}")
+    if any(len({tuple(sorted(g.at_fake.items())) for g in all_}) != 1 for all_ in runs.values()):
+        raise RuntimeError("liquidate_accounts bench: request counts differ between rounds")
+    measured = {
+        m: Measured(statistics.median(g.wall for g in all_), all_[0].at_fake)
+        for m, all_ in runs.items()
+    }
     scene = f"{OPEN} open x2 + {FLAT} flat accounts, c={CONCURRENCY}, {LATENCY * 1000:g} ms"
     rows = []
     for method, got in measured.items():

@@ -2,8 +2,9 @@
 
 Run as `python -m bench.accountserver --latency 0.02 --open 500 --flat 500 --token T`.
 It prints its base URL on stdout's first line and serves until its stdin is closed; then
-it prints one JSON line: the requests it received by "METHOD /path" and every seeded
-position that does not read 0, and the CPU seconds it spent serving. The benchmark trusts these, not the client's own account.
+it prints one JSON line: the requests it received by "METHOD /path", every seeded
+position that does not read 0, and the CPU seconds it spent serving (to tell whether the
+fake set the pace). The benchmark trusts these, not the client's own account.
 
 Open accounts hold CONTRACTS (2 lots long on the first, 1 short on the second); flat
 accounts hold a row with netPos 0 on the first (as Tradovate keeps a row closed during the
