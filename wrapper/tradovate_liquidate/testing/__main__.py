@@ -85,6 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _arm(fake: FakeTradovate, args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Faults and contract symbols, as the command line asks."""
+    if args.fault:
+        fake.inject(FAULTS[args.fault], times=None)
+    fake.schedule(FAULTS[name] for name in args.fault_once)
+    for pair in args.symbols.split(",") if args.symbols else ():
+        contract, _, symbol = pair.partition(":")
+        if not contract.strip().isdigit() or not symbol.strip():
+            parser.error(f"--symbols {pair}: expected CONTRACT:SYMBOL")
+        fake.add_contract(int(contract), symbol=symbol.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -109,14 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         fake.accept_token(token)
     if args.lock_out:
         fake.lock_out()
-    if args.fault:
-        fake.inject(FAULTS[args.fault], times=None)
-    fake.schedule(FAULTS[name] for name in args.fault_once)
-    for pair in (args.symbols or "").split(",") if args.symbols else ():
-        contract, _, symbol = pair.partition(":")
-        if not contract.strip().isdigit() or not symbol.strip():
-            parser.error(f"--symbols {pair}: expected CONTRACT:SYMBOL")
-        fake.add_contract(int(contract), symbol=symbol.strip())
+    _arm(fake, args, parser)
     if not args.token:
         print(f"token: {fake.issue_token()}", file=sys.stderr)
     if args.positions:
