@@ -21,5 +21,5 @@ def test_the_demo_flattens_an_account_and_settles_the_lost_answer() -> None:
     out = done.stdout
     assert "dry run, nothing was sent: 2 position(s) would be liquidated" in out
     assert "liquidated (verified)" in out  # the lost answer, settled from the records
-    assert "1 account(s): 1 flat, 0 NOT flat" in out
+    assert "1 account(s): 1 flat, 0 NOT known flat" in out
     assert "2 closing orders placed" in out  # one each, never sent twice

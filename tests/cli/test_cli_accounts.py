@@ -265,7 +265,7 @@ def test_exit_5_when_sent_but_not_flat_in_time(server: FakeServer) -> None:
     with fake.serve() as never_fills:
         done = cli("--account", "100002", "--base-url", never_fills.base_url, "--flat-timeout", "0")
     assert done.returncode == EXIT_NOT_FLAT
-    assert "0 flat, 1 NOT flat" in done.stdout
+    assert "0 flat, 1 NOT known flat" in done.stdout
     assert str(fake.placed[0].order_id) in done.stdout
 
 
@@ -335,3 +335,15 @@ def _read_all(fd: int) -> str:
             break
         chunks.append(chunk)
     return b"".join(chunks).decode()
+
+
+def test_max_penalty_wait_and_deadline_reach_the_client(
+    fake: FakeTradovate, server: FakeServer
+) -> None:
+    fake.impose_penalty(30)  # within the default 60 s, the run would wait it out
+    done = cli("--account", "100002", "--base-url", server.base_url, "--max-penalty-wait", "0")
+    assert done.returncode == EXIT_AUTH_OR_RATE
+    assert "would exceed max_penalty_wait (0 s" in done.stdout
+    refused = cli("--account", "100002", "--base-url", server.base_url, "--deadline", "0")
+    assert refused.returncode == EXIT_USAGE
+    assert "deadline: must be a finite number above 0" in refused.stderr

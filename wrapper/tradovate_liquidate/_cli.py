@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ._batch import DEFAULT_CONCURRENCY, Outcome
-from ._cli_accounts import add_account_options, run_report, wants_report
+from ._cli_accounts import add_account_options, add_limit_options, run_report, wants_report
 from ._cli_output import (
     EXIT_USAGE,
     UsageError,
@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_target_options(parser)
     add_account_options(parser)
+    add_limit_options(parser)
     _add_access_options(parser)
     _add_order_options(parser)
     _add_output_options(parser)
@@ -215,7 +216,7 @@ def _open_client(
     client_kwargs: dict[str, Any] = {"environment": args.env, "base_url": args.base_url}
     if args.timeout is not None:
         client_kwargs["timeout"] = args.timeout
-    for name in ("settle_timeout", "flat_timeout"):
+    for name in ("settle_timeout", "flat_timeout", "deadline", "max_penalty_wait"):
         if getattr(args, name) is not None:
             client_kwargs[name] = getattr(args, name)
     client_kwargs["pending_file"] = args.state_file or _state_file()

@@ -80,6 +80,19 @@ def add_account_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """What bounds a run's duration besides --timeout, --settle-timeout and --flat-timeout
+    (README, "How long can a run take")."""
+    parser.add_argument(
+        "--deadline", type=float, help="seconds one request may take in all (default 15)"
+    )
+    parser.add_argument(
+        "--max-penalty-wait",
+        type=float,
+        help="seconds a request may wait on time penalties (default 60; 0: fail at once)",
+    )
+
+
 def wants_report(args: argparse.Namespace) -> bool:
     """True for an account mode or a dry run; a mix of target kinds is a UsageError."""
     kinds = []

@@ -167,7 +167,7 @@ def accounts_report(
     counts = Counter(line["outcome"] for line in rows if line["contract_id"] is not None)
     positions = ", ".join(f"{n} {label}" for label, n in counts.items()) or "none open"
     summary = (
-        f"{len(results)} account(s): {flat} flat, {len(results) - flat} NOT flat; "
+        f"{len(results)} account(s): {flat} flat, {len(results) - flat} NOT known flat; "
         f"position(s): {positions}"
     )
     return Report(rows, code, summary)
