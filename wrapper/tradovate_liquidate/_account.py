@@ -142,6 +142,20 @@ def account_steps(
     return _with_flat(result, flat)
 
 
+def stray_orders(orders: list[Any], held: dict[int, int]) -> list[int]:
+    """The ids, in order, of the working orders on contracts where no position is held:
+    liquidateposition cancels the working orders of what it closes, not these, and any
+    of them could open a position again after the flatten."""
+    strays = []
+    for order in orders:
+        status = str(getattr(order.ord_status, "value", order.ord_status))
+        if status in DONE_STATUSES | DEAD_STATUSES or not isinstance(order.id, int):
+            continue
+        if order.contract_id not in held:
+            strays.append(order.id)
+    return sorted(strays)
+
+
 def _cancel_strays(
     policy: Policy,
     result: AccountResult,
@@ -149,20 +163,15 @@ def _cancel_strays(
     held: dict[int, int],
     options: dict[str, Any],
 ) -> Steps[None]:
-    for order in sorted(orders, key=lambda order: order.id if isinstance(order.id, int) else 0):
-        status = str(getattr(order.ord_status, "value", order.ord_status))
-        if status in DONE_STATUSES | DEAD_STATUSES or not isinstance(order.id, int):
-            continue
-        if order.contract_id in held:
-            continue  # liquidateposition cancels the working orders of what it closes
+    for order_id in stray_orders(orders, held):
         try:
-            yield from cancel_steps(policy, result.account_id, order.id, options["is_automated"])
+            yield from cancel_steps(policy, result.account_id, order_id, options["is_automated"])
         except STOPPING:
             raise
         except TradovateError as exc:
             result.cancel_errors.append(exc)
         else:
-            result.cancelled.append(order.id)
+            result.cancelled.append(order_id)
 
 
 def _flat_steps(

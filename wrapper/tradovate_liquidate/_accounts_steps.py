@@ -21,7 +21,7 @@ from ._steps import Request, Send, Sleep, Steps, T
 from ._verify import FLAT_FIRST_WAIT, FLAT_MAX_WAIT, Verification
 
 if TYPE_CHECKING:
-    from tradovate_api.models import Position
+    from tradovate_api.models import Order, Position
 
 LDEPS_CHUNK = 100
 BULK_CHUNK = 100
@@ -67,6 +67,16 @@ def ldeps_steps(policy: Policy, account_ids: list[int]) -> Steps[list[Position]]
     assert 0 < len(account_ids) <= LDEPS_CHUNK
     params = {"masterids": account_ids}
     return (yield from rows_steps(policy, POSITION_L_DEPENDENTS, params, Position, {}))
+
+
+def order_ldeps_steps(policy: Policy, account_ids: list[int]) -> Steps[list[Order]]:
+    """GET /order/ldeps for at most LDEPS_CHUNK accounts: their orders, working and done."""
+    from tradovate_api.api.order import ORDER_L_DEPENDENTS
+    from tradovate_api.models import Order
+
+    assert 0 < len(account_ids) <= LDEPS_CHUNK
+    params = {"masterids": account_ids}
+    return (yield from rows_steps(policy, ORDER_L_DEPENDENTS, params, Order, {}))
 
 
 def holdings_of(rows: list[Position], account_ids: list[int]) -> Holdings:

@@ -243,8 +243,9 @@ class Book:
             if account in wanted
         ]
 
-    def order_rows(self, account_id: int) -> list[dict[str, Any]]:
-        return [order.row() for order in self.orders.values() if order.account_id == account_id]
+    def order_rows(self, account_ids: list[int]) -> list[dict[str, Any]]:
+        wanted = set(account_ids)
+        return [order.row() for order in self.orders.values() if order.account_id in wanted]
 
     def command_rows(self, order_id: int) -> list[dict[str, Any]]:
         return [command for command in self.commands if command["orderId"] == order_id]

@@ -20,6 +20,7 @@ READ_PATHS = frozenset(
         "/position/deps",
         "/position/ldeps",
         "/order/deps",
+        "/order/ldeps",
         "/order/item",
         "/command/deps",
         "/fill/deps",
@@ -37,6 +38,8 @@ def answer_read(book: Book, path: str, query: str) -> tuple[int, Any]:
     try:
         if path.endswith("/position/ldeps"):
             return 200, book.position_rows(_ids(values, "masterids"))
+        if path.endswith("/order/ldeps"):
+            return 200, book.order_rows(_ids(values, "masterids"))
         if path.endswith("/order/item"):
             wanted = _id(values, "id")
             order = book.orders.get(wanted)
@@ -49,7 +52,7 @@ def answer_read(book: Book, path: str, query: str) -> tuple[int, Any]:
     if path.endswith("/position/deps"):
         return 200, book.position_rows([master])
     if path.endswith("/order/deps"):
-        return 200, book.order_rows(master)
+        return 200, book.order_rows([master])
     if path.endswith("/command/deps"):
         return 200, book.command_rows(master)
     return 200, book.fill_rows(master)

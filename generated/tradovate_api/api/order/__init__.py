@@ -45,3 +45,10 @@ ORDER_ITEM: Final = Operation(
         "id": "id",
     },
 )
+ORDER_L_DEPENDENTS: Final = Operation(
+    "GET",
+    "/order/ldeps",
+    {
+        "masterids": "masterids",
+    },
+)
