@@ -129,6 +129,7 @@ class ClientBase:
             settle_timeout=check_non_negative(settle_timeout, "settle_timeout"),
             flat_timeout=check_non_negative(flat_timeout, "flat_timeout"),
             now=time.time if clock is None else clock.time,
+            deadline=self.deadline,
         )
         self._pending = PendingTargets(pending_file)
 
@@ -318,6 +319,15 @@ class ClientBase:
             self._fixed_token = self._token_source
         return headers
 
+    def _limits(self, request: Request, timeout: httpx.Timeout) -> tuple[float, httpx.Timeout]:
+        """The request's deadline and timeouts: the client's, cut to `request.deadline`."""
+        if request.deadline is None or request.deadline >= self.deadline:
+            return self.deadline, timeout
+        cap = max(request.deadline, 0.001)  # never 0: that would mean "no limit" to httpx
+        times = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+        cut = [cap if value is None else min(value, cap) for value in times]
+        return cap, httpx.Timeout(connect=cut[0], read=cut[1], write=cut[2], pool=cut[3])
+
     def _auth_headers(self, request: Request, token: str | None) -> dict[str, str] | None:
         """The request's own headers: its token (or this client's), cached; None when the
         httpx client already sends them (see _own_client_headers).
@@ -374,8 +384,8 @@ def bad_token_source(exc: BaseException) -> AuthenticationError:
     return AuthenticationError(f"token: the token callable raised {type(exc).__name__}")
 
 
-def log_wait(reason: str, seconds: float) -> None:
-    logger.warning("%s: waiting %.2f s before sending again", reason, seconds)
+def log_wait(reason: str, seconds: float, then: str = "sending again") -> None:
+    logger.warning("%s: waiting %.2f s before %s", reason, seconds, then)
 
 
 def session_of(token: object, credentials: object, renew_before: object) -> TokenManager | None:
