@@ -321,9 +321,10 @@ class ClientBase:
 
     def _limits(self, request: Request, timeout: httpx.Timeout) -> tuple[float, httpx.Timeout]:
         """The request's deadline and timeouts: the client's, cut to `request.deadline`."""
-        if request.deadline is None or request.deadline >= self.deadline:
+        if request.deadline is None:
             return self.deadline, timeout
-        cap = max(request.deadline, 0.001)  # never 0: that would mean "no limit" to httpx
+        # Never 0: that would mean "no limit" to httpx.
+        cap = max(min(request.deadline, self.deadline), 0.001)
         times = (timeout.connect, timeout.read, timeout.write, timeout.pool)
         cut = [cap if value is None else min(value, cap) for value in times]
         return cap, httpx.Timeout(connect=cut[0], read=cut[1], write=cut[2], pool=cut[3])
