@@ -4,6 +4,7 @@ pending state stays honest and small."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -13,8 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tradovate_liquidate import LiquidationResult, NotLiquidatedError, OutcomeUnknownError
-from tradovate_liquidate import _pending
+from tradovate_liquidate import LiquidationResult, NotLiquidatedError, OutcomeUnknownError, _pending
 from tradovate_liquidate._pending import PendingTargets
 from tradovate_liquidate._verify import MAX_TAG_READS
 from tradovate_liquidate.testing import FakeTradovate, Fault, ManualClock
@@ -73,7 +73,7 @@ def test_another_programs_order_just_before_ours_is_never_taken_for_ours(
     fake.inject(Fault.drop_before_acting())
     error = outcome(harness, {**on_fake, "settle_timeout": 2.0}, ACCOUNT, CONTRACT)
     assert type(error) is NotLiquidatedError, repr(error)
-    assert error.order_id is None and error.order_id != theirs
+    assert error.order_id is None, theirs
     assert paths(fake).count("/order/liquidateposition") == 1
     assert fake.placed == [], "no closing order of ours was placed"
 
@@ -96,7 +96,8 @@ def test_the_client_tags_what_it_sends_and_a_callers_tag_wins(
     fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT + 1, net_pos=1)
     harness.liquidate(on_fake, ACCOUNT, CONTRACT + 1, custom_tag="desk-7")
     ours, callers = (request.json().get("customTag50") for request in fake.requests)
-    assert ours.startswith("tl-") and len(ours) == 19 <= 64
+    assert ours.startswith("tl-")
+    assert len(ours) == 19 <= 64
     assert callers == "desk-7"
     fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT + 2, net_pos=1)
     harness.liquidate({**on_fake, "verify_outcome": False}, ACCOUNT, CONTRACT + 2)
@@ -129,7 +130,8 @@ def test_an_earlier_order_is_not_ours_when_the_server_clock_is_ahead(
     fake.inject(Fault.drop_before_acting())
     error = outcome(harness, on_fake, ACCOUNT, CONTRACT, custom_tag="desk")
     assert type(error) is NotLiquidatedError, repr(error)
-    assert earlier.order_id is not None and error.order_id is None
+    assert earlier.order_id is not None
+    assert error.order_id is None
 
 
 def test_without_a_date_header_the_local_clock_stands_in(
@@ -188,7 +190,8 @@ def test_slow_reads_end_within_settle_timeout_and_one_deadline(
     error = outcome(harness, kwargs, ACCOUNT, CONTRACT)
     assert type(error) is OutcomeUnknownError, repr(error)
     assert clock.time() - started <= 2.0 + 15.0, "settle_timeout plus one request deadline"
-    assert transport.waits and max(transport.waits) <= 2.0 + 15.0
+    assert transport.waits
+    assert max(transport.waits) <= 2.0 + 15.0
     assert len(fake.placed) == 1
 
 
@@ -248,7 +251,8 @@ def test_an_unreadable_since_refuses_its_target_alone(
     kwargs = {**on_fake, "pending_file": path}
     error = outcome(harness, kwargs, ACCOUNT, CONTRACT)
     assert type(error) is OutcomeUnknownError, repr(error)
-    assert str(path) in error.message and "nothing was sent" in error.message
+    assert str(path) in error.message
+    assert "nothing was sent" in error.message
     assert fake.requests == []
     assert isinstance(harness.liquidate(kwargs, ACCOUNT, CONTRACT + 1), LiquidationResult)
     assert str(path) in outcome(harness, kwargs, ACCOUNT, CONTRACT).message, "still refused"
@@ -308,19 +312,15 @@ def test_pending_entries_are_bounded(
     def many(client: Any) -> Any:
         async def run() -> Any:
             for contract in range(1, 7):
-                try:
+                with contextlib.suppress(NotLiquidatedError):
                     await client.liquidate_position(ACCOUNT, contract)
-                except NotLiquidatedError:
-                    pass
             return client._pending.keys()
 
         if harness.kind == "async":
             return run()
         for contract in range(1, 7):
-            try:
+            with contextlib.suppress(NotLiquidatedError):
                 client.liquidate_position(ACCOUNT, contract)
-            except NotLiquidatedError:
-                pass
         return client._pending.keys()
 
     keys = harness.run({**on_fake, "settle_timeout": 0.0}, many)

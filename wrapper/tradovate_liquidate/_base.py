@@ -25,6 +25,7 @@ from ._config import (
     token_from_environment,
     user_agent_headers,
 )
+from ._deadline import request_limits
 from ._exceptions import AuthenticationError
 from ._gate import PenaltyGate
 from ._policy import Policy
@@ -320,14 +321,7 @@ class ClientBase:
         return headers
 
     def _limits(self, request: Request, timeout: httpx.Timeout) -> tuple[float, httpx.Timeout]:
-        """The request's deadline and timeouts: the client's, cut to `request.deadline`."""
-        if request.deadline is None:
-            return self.deadline, timeout
-        # Never 0: that would mean "no limit" to httpx.
-        cap = max(min(request.deadline, self.deadline), 0.001)
-        times = (timeout.connect, timeout.read, timeout.write, timeout.pool)
-        cut = [cap if value is None else min(value, cap) for value in times]
-        return cap, httpx.Timeout(connect=cut[0], read=cut[1], write=cut[2], pool=cut[3])
+        return request_limits(request.deadline, self.deadline, timeout)
 
     def _auth_headers(self, request: Request, token: str | None) -> dict[str, str] | None:
         """The request's own headers: its token (or this client's), cached; None when the

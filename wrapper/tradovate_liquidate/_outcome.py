@@ -87,7 +87,9 @@ def _tagged(body: LiquidatePositionRequest, entry: Pending | None) -> LiquidateP
         return body
     import attrs
 
-    tag = entry.tag if entry is not None and entry.tag else INTERNAL_TAG_PREFIX + os.urandom(8).hex()
+    tag = (
+        entry.tag if entry is not None and entry.tag else INTERNAL_TAG_PREFIX + os.urandom(8).hex()
+    )
     return attrs.evolve(body, custom_tag_50=tag)
 
 

@@ -74,7 +74,7 @@ def rows_steps(
             if request.deadline <= 0:  # type: ignore[operator]
                 break
         try:
-            response, answer = yield from exchange(policy, lambda _ticket: request, context)
+            response, answer = yield from exchange(policy, _fixed(request), context)
         except OutcomeUnknownError as exc:
             last = exc
             continue
@@ -99,6 +99,10 @@ def rows_steps(
     ) from last
 
 
+def _fixed(request: Request) -> Callable[[str | None], Request]:
+    return lambda _ticket: request
+
+
 def positions_steps(
     policy: Policy, account_id: int, budget: Budget | None = None
 ) -> Steps[list[Position]]:
@@ -120,9 +124,7 @@ def orders_steps(
 
     context = {"account_id": account_id}
     params = {"masterid": account_id}
-    return (
-        yield from rows_steps(policy, ORDER_DEPENDENTS, params, Order, context, budget=budget)
-    )
+    return (yield from rows_steps(policy, ORDER_DEPENDENTS, params, Order, context, budget=budget))
 
 
 def commands_steps(

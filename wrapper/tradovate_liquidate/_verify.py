@@ -172,17 +172,17 @@ def snapshot_steps(
     if target.custom_tag is None:
         return Snapshot(net_pos, candidates)
     checked = {} if checked is None else checked
-    unread = sorted((o for o in candidates if o.id not in checked), key=_newest, reverse=True)
-    for order in unread[:MAX_TAG_READS]:  # newest first: ours was placed last
-        commands = yield from commands_steps(policy, account, int(order.id), budget)  # type: ignore[arg-type]
-        checked[order.id] = any(c.custom_tag_50 == target.custom_tag for c in commands)  # type: ignore[index]
-    tagged = [order for order in candidates if checked.get(order.id)]  # type: ignore[call-overload]
-    left = sum(order.id not in checked for order in candidates)
+    unread = sorted((_id(o) for o in candidates if _id(o) not in checked), reverse=True)
+    for order_id in unread[:MAX_TAG_READS]:  # newest first: ours was placed last
+        commands = yield from commands_steps(policy, account, order_id, budget)
+        checked[order_id] = any(c.custom_tag_50 == target.custom_tag for c in commands)
+    tagged = [order for order in candidates if checked.get(_id(order))]
+    left = sum(_id(order) not in checked for order in candidates)
     return Snapshot(net_pos, tagged, exact=True, unchecked=left)
 
 
-def _newest(order: Order) -> int:
-    return order.id if isinstance(order.id, int) else 0
+def _id(order: Order) -> int:
+    return order.id if isinstance(order.id, int) else 0  # a candidate's is always an int
 
 
 def _is_candidate(order: Order, target: Target, net_pos: int, since: float) -> bool:
@@ -216,13 +216,17 @@ def judge(snapshot: Snapshot) -> Verdict:
 
 
 def settle_steps(
-    policy: Policy, verification: Verification, target: Target, anchor: Anchor, cause: TradovateError
+    policy: Policy,
+    verification: Verification,
+    target: Target,
+    anchor: Anchor,
+    cause: TradovateError,
 ) -> Steps[tuple[Verdict, int]]:
     """Poll until the records decide; (a "done" verdict, the net position) or raises."""
     until = verification.now() + verification.settle_timeout
     budget = Budget(verification.now, until, until + verification.deadline)
-    wait, first_net, checked = SETTLE_FIRST_WAIT, None, {}
-    unchecked = 0
+    wait, first_net, unchecked = SETTLE_FIRST_WAIT, None, 0
+    checked: dict[int, bool] = {}
     for _ in range(MAX_SETTLE_ROUNDS):
         snapshot = yield from _read_or_unknown(policy, target, anchor, cause, budget, checked)
         verdict = judge(snapshot)

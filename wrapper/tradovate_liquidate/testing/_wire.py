@@ -63,9 +63,7 @@ def _json(payload: Mapping[str, Any], status: int = 200) -> Reply:
     return Reply(status, json.dumps(payload).encode(), "application/json")
 
 
-def disturb(
-    reply: Reply, faults: list[Fault], latency: float, date: float | None = None
-) -> Reply:
+def disturb(reply: Reply, faults: list[Fault], latency: float, date: float | None = None) -> Reply:
     """Apply the faults that act on an answer already decided (and an order already sent)."""
     delay, drop = latency + reply.delay, reply.drop
     status, body, content_type = reply.status, reply.body, reply.content_type
