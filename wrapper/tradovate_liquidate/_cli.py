@@ -70,8 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
             "arguments). Exit codes: 0 all liquidated; 1 some not liquidated "
             "and the server certainly did not act (a verified 'not liquidated' is safe to repeat); "
             "2 usage error; 3 authentication or rate limit; 4 outcome still unknown after "
-            "verification, or the state file unreadable (nothing sent): check positions; 5 sent but not flat within --flat-timeout "
-            f"(--confirm). Unsettled targets are kept in the state file ({STATE_ENV_VAR} or "
+            "verification, or the state file unreadable (nothing sent): check positions; "
+            "5 sent but not flat within --flat-timeout (--confirm). "
+            f" Unsettled targets are kept in the state file ({STATE_ENV_VAR} or "
             "--state-file; default under $XDG_STATE_HOME or ~/.local/state) and read back "
             "before anything is sent for them again."
         ),
