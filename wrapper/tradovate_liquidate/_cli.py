@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
             "2 usage error; 3 authentication or rate limit; 4 outcome still unknown after "
             "verification, or the state file unreadable (nothing sent): check positions; "
             "5 sent but not flat within --flat-timeout (--confirm). "
-            f" Unsettled targets are kept in the state file ({STATE_ENV_VAR} or "
+            f"Unsettled targets are kept in the state file ({STATE_ENV_VAR} or "
             "--state-file; default under $XDG_STATE_HOME or ~/.local/state) and read back "
             "before anything is sent for them again."
         ),
