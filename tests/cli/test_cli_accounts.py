@@ -347,3 +347,27 @@ def test_max_penalty_wait_and_deadline_reach_the_client(
     refused = cli("--account", "100002", "--base-url", server.base_url, "--deadline", "0")
     assert refused.returncode == EXIT_USAGE
     assert "deadline: must be a finite number above 0" in refused.stderr
+
+
+def test_a_stray_working_order_is_cancelled_and_shown_with_its_order_id(
+    fake: FakeTradovate, server: FakeServer
+) -> None:
+    """An order resting on a contract without a position could open one after the flatten."""
+    stray = fake.add_working_order(account_id=100003, contract_id=CL, side="Sell")
+    done = cli("--account", "100003", "--json", "--base-url", server.base_url)
+    assert done.returncode == EXIT_OK, done.stderr
+    rows = json.loads(done.stdout)
+    cancelled = [r for r in rows if r["outcome"] == "working order cancelled"]
+    assert [(r["account_id"], r["order_id"]) for r in cancelled] == [(100003, stray)]
+    assert fake.working_orders(100003, CL) == []
+    assert posts(fake) == ["/v1/order/cancelorder"]
+
+
+def test_a_cancel_refused_counts_as_not_done(fake: FakeTradovate, server: FakeServer) -> None:
+    fake.add_working_order(account_id=100003, contract_id=CL)
+    fake.inject(Fault.error_text("Order cannot be cancelled"), times=None)
+    done = cli("--account", "100003", "--base-url", server.base_url)
+    assert done.returncode == EXIT_NOT_LIQUIDATED, done.stdout
+    assert "working orders: " in done.stdout
+    assert "stray working order(s): 0 cancelled, 1 failed" in done.stdout
+    assert posts(fake) == ["/v1/order/cancelorder"]

@@ -35,11 +35,13 @@ def sent(fake: FakeTradovate) -> list[str]:
 def test_an_accounts_dry_run_reads_what_the_real_run_reads_and_sends_nothing(
     fake: FakeTradovate, server: FakeServer
 ) -> None:
+    stray = fake.add_working_order(account_id=100001, contract_id=CL)  # CL reads 0
     done = cli("--account", "100001", "--dry-run", "--base-url", server.base_url, "--json")
     assert done.returncode == EXIT_OK, done.stderr
     assert sent(fake) == [
         "GET /v1/account/list",
         "GET /v1/position/ldeps",
+        "GET /v1/order/ldeps",
         "GET /v1/contract/items",
     ]
     rows = json.loads(done.stdout)
@@ -48,8 +50,11 @@ def test_an_accounts_dry_run_reads_what_the_real_run_reads_and_sends_nothing(
         (ES, "ESZ6", 2, "would liquidate"),
         (NQ, "NQZ6", -1, "would liquidate"),
         (CL, "CLF7", 0, "already flat: nothing to send"),
+        (None, None, None, "would cancel working order"),
     ]
+    assert rows[-1]["order_id"] == stray
     assert fake.position(100001, ES) == 2
+    assert fake.working_orders(100001, CL) == [stray]
 
 
 def test_a_dry_run_table_ends_with_a_summary_saying_nothing_was_sent(

@@ -56,6 +56,7 @@ def test_results_come_in_input_order_and_flat_accounts_cost_no_liquidation(
     assert sent(fake) == {
         "GET /account/list": 1,
         "GET /position/ldeps": 2,  # one read of the 3 accounts, one confirming the 2 open
+        "GET /order/ldeps": 1,  # working orders of the 3 accounts: none stray here
         f"POST /order/{kind}": liquidations,
     }
 
@@ -112,6 +113,7 @@ def test_reads_and_bulk_requests_are_chunked_at_the_documented_sizes(
     assert sent(fake) == {
         "GET /account/list": 1,
         "GET /position/ldeps": 4,  # 130 accounts: 100 + 30, read and then confirmed
+        "GET /order/ldeps": 2,  # 130 accounts: 100 + 30
         "POST /order/liquidatepositions": 2,  # 130 positions: 100 + 30
     }
     bulk = [r for r in fake.requests if r.path.endswith("/liquidatepositions")]
@@ -153,3 +155,58 @@ def test_a_lockout_mid_run_stops_sending_and_carries_the_results_so_far(
     assert len(fake.placed) == 1
     assert run.requests == sent(fake)
     assert sent(fake)["POST /order/liquidateposition"] == 2  # nothing after the 429
+
+
+@pytest.mark.parametrize("method", ["per-position", "bulk"])
+def test_stray_working_orders_are_cancelled_so_nothing_reopens_a_position(
+    harness: Harness, fake: FakeTradovate, on_fake: dict[str, Any], method: str
+) -> None:
+    """As liquidate_account: a working order on a contract without a position (account 1
+    holds ES and NQ, account 2 nothing open) would open one again after the flatten."""
+    stray_of_1 = fake.add_working_order(account_id=1, contract_id=CL)
+    stray_of_2 = fake.add_working_order(account_id=2, contract_id=NQ, side="Sell")
+    held = fake.add_working_order(account_id=1, contract_id=ES)  # liquidation cancels it
+    run = harness.run(on_fake, lambda client: client.liquidate_accounts([1, 2], method=method))
+    assert [r.cancelled for r in run] == [[stray_of_1], [stray_of_2]]
+    assert [r.cancel_errors for r in run] == [[], []]
+    assert [r.flat for r in run] == [True, True]
+    assert fake.working_orders(1, CL) == fake.working_orders(2, NQ) == []
+    assert fake.working_orders(1, ES) == []
+    assert held not in (stray_of_1, stray_of_2)
+    assert sent(fake)["POST /order/cancelorder"] == 2  # not the held contract's order
+    assert sent(fake)["GET /order/ldeps"] == 1
+    assert run.requests == sent(fake)
+
+
+class FailingOrderReads(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """The fake's transport, answering GET /order/ldeps with 500."""
+
+    def __init__(self, fake: FakeTradovate) -> None:
+        self.inner = fake.transport()
+
+    def _fails(self, request: httpx.Request) -> bool:
+        return request.url.path.endswith("/order/ldeps")
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._fails(request):
+            return httpx.Response(500, text="Internal Server Error")
+        return self.inner.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._fails(request):
+            return httpx.Response(500, text="Internal Server Error")
+        return await self.inner.handle_async_request(request)
+
+
+def test_orders_that_cannot_be_read_are_reported_and_the_positions_still_flattened(
+    harness: Harness, fake: FakeTradovate, on_fake: dict[str, Any]
+) -> None:
+    fake.add_working_order(account_id=1, contract_id=CL)
+    on_fake["transport"] = FailingOrderReads(fake)
+    run = harness.run(on_fake, lambda client: client.liquidate_accounts([1, 2]))
+    assert run[0].flat is True
+    assert [type(e).__name__ for e in run[0].cancel_errors] == ["ReadFailedError"]
+    assert [type(e).__name__ for e in run[1].cancel_errors] == ["ReadFailedError"]
+    assert run[0].cancelled == []
+    assert (fake.position(1, ES), fake.position(1, NQ)) == (0, 0)
+    assert sent(fake)["POST /order/cancelorder"] == 0

@@ -30,7 +30,8 @@ POSITIONS = 2 * OPEN
 
 def budget(method: str) -> int:
     """The README's formulas, every answer clean and every closing order filled at once."""
-    reads = 1 + math.ceil(len(ACCOUNTS) / 100)  # /account/list, then ldeps by 100 accounts
+    # /account/list, then position and order ldeps by 100 accounts
+    reads = 1 + 2 * math.ceil(len(ACCOUNTS) / 100)
     settle = math.ceil(OPEN / 100)  # ldeps of the accounts that held a position
     if method == "per-position":
         return reads + POSITIONS + settle

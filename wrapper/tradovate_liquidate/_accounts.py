@@ -1,8 +1,11 @@
 """liquidate_accounts: many whole accounts in three phases of independent jobs. No I/O.
 
 1. Reads, all at once: `GET /account/list` (an account the token cannot see is an
-   error, never "flat") and `GET /position/ldeps`, LDEPS_CHUNK accounts a read.
-2. Liquidation of every open position (netPos not 0; none for a flat account):
+   error, never "flat"), `GET /position/ldeps` and `GET /order/ldeps`, LDEPS_CHUNK
+   accounts a read.
+2. Liquidation of every open position (netPos not 0; none for a flat account), and,
+   as liquidate_account does, a `POST /order/cancelorder` for every working order on a
+   contract where the account holds no position (nothing re-opens a position later):
    "per-position": one `/order/liquidateposition` each, with _outcome.py's protocol
    (pending check, verification of an uncertain answer, an order id per position);
    "bulk": `/order/liquidatepositions`, BULK_CHUNK position ids a request, never resent.
@@ -11,10 +14,9 @@
    for "per-position" with confirm=True.
 
 The driver runs each phase's jobs with bounded concurrency through the client's shared
-penalty gate (see run_jobs). Unlike liquidate_account, stray working orders on contracts
-without a position are not cancelled (that needs one /order/deps per account).
-An authentication or rate-limit error stops the run: it is raised with `accounts_result`,
-the AccountsRun so far (an account not finished carries that error).
+penalty gate (see run_jobs). An authentication or rate-limit error stops the run: it is
+raised with `accounts_result`, the AccountsRun so far (an account not finished carries
+that error).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
-from ._account import AccountResult
+from ._account import AccountResult, cancel_steps, stray_orders
 from ._accounts_steps import (
     BULK_CHUNK,
     LDEPS_CHUNK,
@@ -34,6 +36,7 @@ from ._accounts_steps import (
     counted,
     holdings_of,
     ldeps_steps,
+    order_ldeps_steps,
     settle_steps,
     visible_steps,
 )
@@ -116,6 +119,9 @@ class AccountsPlan:
     last: dict[int, dict[int, int] | TradovateError] = dataclasses.field(default_factory=dict)
     done: dict[int, AccountResult] = dataclasses.field(default_factory=dict)
     counters: list[Counter[str]] = dataclasses.field(default_factory=list)
+    strays: dict[int, list[int]] = dataclasses.field(default_factory=dict)
+    cancels: dict[int, AccountResult] = dataclasses.field(default_factory=dict)
+    positions_in_input: dict[int, int] = dataclasses.field(default_factory=dict)
 
     def job(self, steps: Steps[Any]) -> Steps[Any]:
         counter: Counter[str] = Counter()
@@ -125,15 +131,20 @@ class AccountsPlan:
     def phases(self) -> Phases:
         read_chunks = chunks(self.account_ids, LDEPS_CHUNK)
         reads = [self.job(ldeps_steps(self.policy, chunk)) for chunk in read_chunks]
+        reads += [self.job(order_ldeps_steps(self.policy, chunk)) for chunk in read_chunks]
         done = yield [self.job(visible_steps(self.policy)), *reads]
         self._take_reads(done, read_chunks)
         keys = [(a, c) for a in self.account_ids for c in sorted(self.held.get(a, {}))]
+        cancels = [(a, order) for a in self.account_ids for order in self.strays.get(a, [])]
+        cancel_jobs = [self.job(self._cancel(*cancel)) for cancel in cancels]
         if self.method == "bulk":
             key_chunks = chunks([key for key in keys if self._has_id(key)], BULK_CHUNK)
-            done = yield [self.job(self._bulk(chunk)) for chunk in key_chunks]
+            done = yield [*(self.job(self._bulk(chunk)) for chunk in key_chunks), *cancel_jobs]
+            self._take_cancels(done, cancels)
             self._take_bulk(done, key_chunks)
         else:
-            done = yield [self.job(self._one(key)) for key in keys]
+            done = yield [*(self.job(self._one(key)) for key in keys), *cancel_jobs]
+            self._take_cancels(done, cancels)
             self._take_outcomes(done, keys)
         settle_chunks = chunks([a for a in self.account_ids if self._to_settle(a)], LDEPS_CHUNK)
         timeout = self.verification.flat_timeout
@@ -148,7 +159,8 @@ class AccountsPlan:
 
     def _take_reads(self, done: Jobs, read_chunks: list[list[int]]) -> None:
         self._check_stopped(done)
-        visible, *rows_by_chunk = done.results()
+        visible, *reads = done.results()
+        rows_by_chunk, orders_by_chunk = reads[: len(read_chunks)], reads[len(read_chunks) :]
         for chunk, rows in zip(read_chunks, rows_by_chunk, strict=True):
             for account in chunk:
                 if isinstance(visible, TradovateError) or isinstance(rows, TradovateError):
@@ -165,9 +177,37 @@ class AccountsPlan:
                         self.position_ids[(row.account_id, row.contract_id)] = row.id
                 held = holdings_of(rows, [a for a in chunk if a not in self.errors])
                 self.held.update({a: dict(sorted(h.items())) for a, h in held.items()})
+        for chunk, orders in zip(read_chunks, orders_by_chunk, strict=True):
+            self._take_orders(chunk, orders)
         for account in self.account_ids:
-            if account in self.errors or not self.held.get(account):
+            if account in self.errors or not (self.held.get(account) or self.strays.get(account)):
                 self._report(account)
+
+    def _take_orders(self, chunk: list[int], orders: list[Any] | TradovateError) -> None:
+        """Each account's stray working orders; an order read that failed is kept as a
+        cancel error (the positions are still flattened: they were read)."""
+        for account in chunk:
+            if account in self.errors or account not in self.held:
+                continue
+            record = self.cancels.setdefault(account, AccountResult(account))
+            if isinstance(orders, TradovateError):
+                record.cancel_errors.append(orders)
+                continue
+            own = [order for order in orders if order.account_id == account]
+            self.strays[account] = stray_orders(own, self.held[account])
+
+    def _cancel(self, account: int, order_id: int) -> Steps[int]:
+        yield from cancel_steps(self.policy, account, order_id, self.options["is_automated"])
+        return order_id
+
+    def _take_cancels(self, done: Jobs, cancels: list[tuple[int, int]]) -> None:
+        """The cancels are the phase's last jobs; a job never started (None) was not sent."""
+        results = done.results()[len(done.results()) - len(cancels) :]
+        for (account, order_id), outcome in zip(cancels, results, strict=True):
+            if isinstance(outcome, TradovateError):
+                self.cancels[account].cancel_errors.append(outcome)
+            elif outcome == order_id:
+                self.cancels[account].cancelled.append(order_id)
 
     def _has_id(self, key: Key) -> bool:
         if key in self.position_ids:
@@ -188,13 +228,13 @@ class AccountsPlan:
         return bulk_steps(self.policy, ids, self.options)
 
     def _take_outcomes(self, done: Jobs, keys: list[Key]) -> None:
-        for key, outcome in zip(keys, done.results(), strict=True):
+        for key, outcome in zip(keys, done.results()[: len(keys)], strict=True):
             if outcome is not None:
                 self.outcomes[key] = outcome
         self._check_stopped(done)
 
     def _take_bulk(self, done: Jobs, key_chunks: list[list[Key]]) -> None:
-        for keys, outcome in zip(key_chunks, done.results(), strict=True):
+        for keys, outcome in zip(key_chunks, done.results()[: len(key_chunks)], strict=True):
             if outcome is None:
                 continue  # not sent: the run stopped
             note = outcome.message if isinstance(outcome, TradovateError) else outcome
@@ -241,19 +281,28 @@ class AccountsPlan:
         if account not in self.held:
             return AccountResult(account)  # not read: the run stopped first
         positions = [self._outcome(key) for key in self._keys(account)]
+        cancels = self.cancels.get(account) or AccountResult(account)
         return AccountResult(
             account,
             [o for o in positions if o is not None],
             self._flat(account, positions),
             dict(self.held[account]),
+            list(cancels.cancelled),
+            list(cancels.cancel_errors),
         )
+
+    def _index_of(self, account: int) -> int:
+        # A dict made once: list.index per report made a run of N accounts cost N^2.
+        if not self.positions_in_input:
+            self.positions_in_input.update((a, i) for i, a in enumerate(self.account_ids))
+        return self.positions_in_input[account]
 
     def _report(self, account: int) -> AccountResult:
         """The account's final result, kept and passed to on_progress once."""
         result = self.done[account] = self._result(account)
         if self.on_progress is not None:
             try:
-                self.on_progress(self.account_ids.index(account), result)
+                self.on_progress(self._index_of(account), result)
             except Exception:
                 logging.getLogger("tradovate_liquidate").exception(
                     "on_progress raised; the run goes on"

@@ -23,17 +23,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ._account import AccountResult
+from ._account import AccountResult, stray_orders
 from ._accounts import METHODS
-from ._accounts_steps import LDEPS_CHUNK, chunks, ldeps_steps, visible_steps
+from ._accounts_steps import LDEPS_CHUNK, chunks, ldeps_steps, order_ldeps_steps, visible_steps
 from ._cli_output import EXIT_OK, UsageError, _tried
 from ._cli_report import (
     WOULD,
+    WOULD_CANCEL,
     AccountProgress,
     Report,
     accounts_report,
     dry_report,
+    dry_row,
     error_row,
+    not_visible,
     nothing_sent_code,
     row,
 )
@@ -45,6 +48,9 @@ from ._symbols import symbols_steps
 OpenClient = Callable[[Callable[[], None]], contextlib.AbstractContextManager[LiquidationClient]]
 ConfirmLive = Callable[..., None]
 Targets = list[Any]  # (account_id, contract_id[, custom_tag]) tuples
+Held = dict[int, dict[int, int]]  # account -> contract -> netPos
+Failed = dict[int, TradovateError]  # account -> the read that failed for it
+Strays = dict[int, list[int]]  # account -> ids of the working orders a run would cancel
 
 
 def add_account_options(parser: argparse.ArgumentParser) -> None:
@@ -275,39 +281,43 @@ def _flatten(
 
 
 def _dry_accounts(client: LiquidationClient, ids: list[int], tried: str) -> Report:
-    """The real run's reads (GET /account/list, /position/ldeps), and nothing sent."""
-    held_by, failed = _dry_reads(client, ids)
+    """The real run's reads (GET /account/list, /position/ldeps, /order/ldeps), and
+    nothing sent."""
+    held_by, failed, strays = _dry_reads(client, ids)
     symbols = _symbols(client, {c for held in held_by.values() for c in held})
     lines, codes = [], []
     for account in ids:
         if account not in held_by:
-            error = failed.get(account) or _not_visible(account)
+            error = failed.get(account) or not_visible(account)
             lines.append(error_row(account, error, tried))
             codes.append(nothing_sent_code(error))
             continue
         held = held_by[account]
         for contract, net in sorted(held.items()):
             outcome = WOULD if net else "already flat: nothing to send"
-            lines.append(_dry_row(account, contract, symbols, net, outcome))
+            lines.append(dry_row(account, contract, symbols, net, outcome))
         if not held:
             lines.append(row(account, outcome="no position: nothing to send", flat=True))
+        for order in strays.get(account, []):
+            lines.append(row(account, order_id=order, outcome=WOULD_CANCEL, reason="dry run"))
     return dry_report(lines, codes, "position(s)")
 
 
-def _dry_reads(
-    client: LiquidationClient, ids: list[int]
-) -> tuple[dict[int, dict[int, int]], dict[int, TradovateError]]:
-    """Each visible account's rows (contract -> netPos), and the accounts whose reads failed."""
+def _dry_reads(client: LiquidationClient, ids: list[int]) -> tuple[Held, Failed, Strays]:
+    """Each visible account's rows (contract -> netPos), the accounts whose reads failed,
+    and the working orders the real run would cancel (on contracts without a position)."""
     policy = client._policy
     try:
         visible: set[int] = _drive(client, visible_steps(policy))
     except TradovateError as exc:
-        return {}, dict.fromkeys(ids, exc)
-    failed: dict[int, TradovateError] = {}
-    held_by: dict[int, dict[int, int]] = {}
+        return {}, dict.fromkeys(ids, exc), {}
+    failed: Failed = {}
+    held_by: Held = {}
+    strays: Strays = {}
     for chunk in chunks([account for account in ids if account in visible], LDEPS_CHUNK):
         try:
             rows = _drive(client, ldeps_steps(policy, chunk))
+            orders = _drive(client, order_ldeps_steps(policy, chunk))
         except TradovateError as exc:
             failed.update(dict.fromkeys(chunk, exc))
             continue
@@ -317,31 +327,11 @@ def _dry_reads(
             if position.account_id in held and isinstance(position.net_pos, int):
                 held[position.account_id][position.contract_id] = position.net_pos
         held_by.update(held)
-    return held_by, failed
-
-
-def _dry_row(
-    account: int, contract: int, symbols: dict[int, str], net: int, outcome: str
-) -> dict[str, Any]:
-    return row(
-        account,
-        contract,
-        symbols=symbols,
-        net_before=net,
-        outcome=outcome,
-        flat=net == 0,
-        reason="dry run",
-    )
-
-
-def _not_visible(account: int) -> TradovateError:
-    from ._exceptions import RequestRejected
-
-    return RequestRejected(
-        f"account {account} is not among the accounts the token can see "
-        "(GET /account/list); nothing would be sent for it",
-        account_id=account,
-    )
+        for account in chunk:
+            open_ = {contract: net for contract, net in held[account].items() if net}
+            own = [order for order in orders if order.account_id == account]
+            strays[account] = stray_orders(own, open_)
+    return held_by, failed, strays
 
 
 def _dry_positions(client: LiquidationClient, targets: Targets, tried: str) -> Report:
@@ -365,7 +355,7 @@ def _dry_positions(client: LiquidationClient, targets: Targets, tried: str) -> R
         # liquidateposition is sent even for a position reading 0 (it also cancels the
         # contract's working orders), so the dry run says so rather than "nothing".
         outcome = WOULD if net else "would send (reads 0: cancels working orders only)"
-        lines.append(_dry_row(account, contract, symbols, net, outcome))
+        lines.append(dry_row(account, contract, symbols, net, outcome))
     return dry_report(lines, codes, "position(s)")
 
 

@@ -2,7 +2,9 @@
 
 One row per position (account, contract, symbol, net position before, order id, outcome,
 flat, reason, detail); an account with no open position, or stopped before its positions
-were read, gets one row without a contract. The table and --json show the same fields.
+were read, gets one row without a contract. A stray working order cancelled (on a
+contract without a position) gets a row with its order id, as does a cancel that failed.
+The table and --json show the same fields.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ COLUMNS = (
     ("reason", "reason"),
 )
 WOULD = "would liquidate"
+CANCELLED = "working order cancelled"
+WOULD_CANCEL = "would cancel working order"
 
 
 @dataclass
@@ -127,6 +131,18 @@ def account_rows(
         rows.append(error_row(result.account_id, result.error, tried))
     if not rows:
         rows.append(row(result.account_id, outcome="already flat", flat=result.flat))
+    return rows + cancel_rows(result, tried)
+
+
+def cancel_rows(result: AccountResult, tried: str) -> list[dict[str, Any]]:
+    """The stray working orders cancelled, and the cancels (or order reads) that failed."""
+    rows = [
+        row(result.account_id, order_id=order, outcome=CANCELLED, reason="stray order")
+        for order in result.cancelled
+    ]
+    for error in result.cancel_errors:
+        rows.append(error_row(result.account_id, error, tried))
+        rows[-1]["outcome"] = "working orders: " + rows[-1]["outcome"]
     return rows
 
 
@@ -142,6 +158,8 @@ def account_code(result: AccountResult) -> int:
     codes = [_exit_code(outcome) for outcome in result.positions]
     if result.error is not None:
         codes.append(nothing_sent_code(result.error))
+    # A stray order left working could open a position again; a cancel is safe to repeat.
+    codes.extend(nothing_sent_code(error) for error in result.cancel_errors)
     sent = any(isinstance(o, LiquidationResult | NotFlatError) for o in result.positions)
     if sent and not result.flat:
         codes.append(EXIT_NOT_FLAT)
@@ -170,13 +188,43 @@ def accounts_report(
         f"{len(results)} account(s): {flat} flat, {len(results) - flat} NOT known flat; "
         f"position(s): {positions}"
     )
+    cancelled = sum(len(result.cancelled) for result in results)
+    failed = sum(len(result.cancel_errors) for result in results)
+    if cancelled or failed:
+        summary += f"; stray working order(s): {cancelled} cancelled, {failed} failed"
     return Report(rows, code, summary)
+
+
+def dry_row(
+    account: int, contract: int, symbols: dict[int, str], net: int, outcome: str
+) -> dict[str, Any]:
+    return row(
+        account,
+        contract,
+        symbols=symbols,
+        net_before=net,
+        outcome=outcome,
+        flat=net == 0,
+        reason="dry run",
+    )
+
+
+def not_visible(account: int) -> TradovateError:
+    from ._exceptions import RequestRejected
+
+    return RequestRejected(
+        f"account {account} is not among the accounts the token can see "
+        "(GET /account/list); nothing would be sent for it",
+        account_id=account,
+    )
 
 
 def dry_report(rows: list[dict[str, Any]], codes: Iterable[int], what: str) -> Report:
     """A dry run: exit 0 unless a read failed (then that error's code: 1, or 3)."""
     would = sum(line["outcome"] == WOULD for line in rows)
     summary = f"dry run, nothing was sent: {would} {what} would be liquidated"
+    if cancels := sum(line["outcome"] == WOULD_CANCEL for line in rows):
+        summary += f", {cancels} stray working order(s) cancelled"
     return Report(rows, _worst(codes), summary)
 
 
