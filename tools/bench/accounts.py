@@ -25,10 +25,11 @@ the requests the method cannot avoid (for settling: one read of each chunk of ac
 that held a position), not the ones it happened to send. It ignores the client's and the
 fake's own CPU time, connection set-up and the time to read the answers. With
 r(n) = ceil(n / c):
-per-position  (r(1 + ceil(A/100)) + r(P) + r(ceil(O/100))) x latency
-bulk          (r(1 + ceil(A/100)) + r(ceil(P/100)) + r(ceil(O/100))) x latency
+per-position  (r(1 + 2 ceil(A/100)) + r(P) + r(ceil(O/100))) x latency
+bulk          (r(1 + 2 ceil(A/100)) + r(ceil(P/100)) + r(ceil(O/100))) x latency
 naive         (r(A) + r(P)) x latency
-with A accounts, O of them open, P open positions.
+with A accounts, O of them open, P open positions (2 ceil(A/100): the position and the
+order reads; no stray working orders here, so no cancels).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def ideal(method: str, concurrency: int = CONCURRENCY) -> float:
         return math.ceil(requests / concurrency)
 
     settle = rounds(math.ceil(OPEN / CHUNK))
-    reads = rounds(1 + math.ceil(total / CHUNK))
+    reads = rounds(1 + 2 * math.ceil(total / CHUNK))  # positions and orders
     if method == "per-position":
         phases = reads + rounds(positions) + settle
     elif method == "bulk":
@@ -112,7 +113,7 @@ def ideal(method: str, concurrency: int = CONCURRENCY) -> float:
 def expected_requests(method: str) -> int:
     """What each method costs here when every answer is clean and fills are immediate."""
     total, positions = OPEN + FLAT, OPEN * len(CONTRACTS)
-    reads = 1 + math.ceil(total / CHUNK) + math.ceil(OPEN / CHUNK)
+    reads = 1 + 2 * math.ceil(total / CHUNK) + math.ceil(OPEN / CHUNK)
     if method == "per-position":
         return reads + positions
     if method == "bulk":
