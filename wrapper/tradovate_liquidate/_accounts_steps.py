@@ -145,5 +145,5 @@ def settle_steps(
                 return last
         if last is not None and verification.now() + wait > deadline:
             return last
-        yield Sleep(wait, "waiting for the accounts to read flat")
+        yield Sleep(wait, "waiting for the accounts to read flat", "reading them again")
         wait = min(wait * 2, FLAT_MAX_WAIT)
