@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ._arguments import check_flag, check_id, liquidation_request
+from ._audit import audit_of
 from ._batch import Batch
 from ._config import (
     MAX_PENALTY_ROUNDS,
@@ -32,7 +33,7 @@ from ._reading import ACCEPT_ENCODING
 from ._result import LiquidationResult
 from ._session import DEFAULT_RENEW_BEFORE, TokenManager
 from ._steps import Outcome, Request, Steps, T
-from ._transports import check_backend
+from ._transports import check_backend, check_injected_http
 
 # The verification machinery (_outcome, _verify, _reads, _pending) is imported when a
 # client is built or a call is made, not with the package: a cold import stays cheap.
@@ -70,6 +71,7 @@ class ClientBase:
         max_penalty_wait: float,
         deadline: float,
         max_answer_bytes: int,
+        on_event: object,
     ) -> None:
         self._session = session_of(token, credentials, renew_before)
         self._token_source: Any = None  # with a session, each request carries its token
@@ -78,6 +80,9 @@ class ClientBase:
             self._token_source = token if callable(token) else check_token(token)
         self.base_url = resolve_base_url(environment, base_url)
         self._base_path = urlsplit(self.base_url).path  # logged paths are the server's
+        # With on_event, the driver's _send is wrapped to record each request and answer;
+        # without, nothing is wrapped: a request pays nothing for the audit trail.
+        self._audit = audit_of(on_event, self)
         self.timeout = check_timeout(timeout)
         self.deadline = check_positive(deadline, "deadline")
         self._policy = Policy(
@@ -158,7 +163,7 @@ class ClientBase:
         confirm_ = check_flag(confirm, "confirm")
         steps = outcome_steps(self._policy, self._verification, self._pending, body, confirm_)
         context = {"account_id": body.account_id, "contract_id": body.contract_id}
-        return self._signed_in(steps, context), timeout_
+        return self._signed_in(steps, context, "liquidate_position"), timeout_
 
     def _account(
         self,
@@ -181,7 +186,7 @@ class ClientBase:
         steps = account_steps(
             self._policy, self._verification, self._pending, account, options, confirm_
         )
-        return self._signed_in(steps, {"account_id": account}), timeout_
+        return self._signed_in(steps, {"account_id": account}, "liquidate_account"), timeout_
 
     def _accounts_plan(
         self,
@@ -212,15 +217,20 @@ class ClientBase:
             wrap=lambda steps: self._signed_in(steps, {}),
             on_progress=check_progress(on_progress),  # type: ignore[arg-type]
         )
+        if self._audit is not None:  # a verdict per account, also of those a stop leaves
+            self._audit.watch(plan)
         return plan, check_concurrency(concurrency)
 
-    def _signed_in(self, steps: Steps[T], context: dict[str, Any]) -> Steps[T]:
-        """With credentials or a TokenManager, `steps` wrapped in the session's rules."""
-        if self._session is None:
-            return steps
-        from ._session_steps import with_session
+    def _signed_in(self, steps: Steps[T], context: dict[str, Any], call: str = "") -> Steps[T]:
+        """With credentials or a TokenManager, `steps` wrapped in the session's rules; with
+        on_event and a public `call` that decides a target, in its verdict record too."""
+        if self._session is not None:
+            from ._session_steps import with_session
 
-        return with_session(self._session, self._policy, steps, context)
+            steps = with_session(self._session, self._policy, steps, context)
+        return (
+            steps if not call or self._audit is None else self._audit.judged(steps, call, context)
+        )
 
     def _refresh(self, *, force_renew: bool) -> Steps[None]:
         """Sign in or renew now (warm_up, keep_alive); nothing without a session."""
@@ -258,7 +268,8 @@ class ClientBase:
         from ._verify import flat_steps
 
         steps = flat_steps(self._policy, self._verification, account, contract, seconds)
-        return self._signed_in(steps, {"account_id": account, "contract_id": contract})
+        context = {"account_id": account, "contract_id": contract}
+        return self._signed_in(steps, context, "wait_until_flat")
 
     def _batch(
         self,
@@ -357,16 +368,6 @@ class ClientBase:
             elapsed_ms,
             extra={"method": method, "path": path, "status": status, "elapsed_ms": elapsed_ms},
         )
-
-
-def check_injected_http(http_client: object, transport: object, expected: type) -> None:
-    if http_client is None:
-        return
-    if transport is not None:
-        raise ValueError("transport, http_client: give one or the other, not both")
-    if not isinstance(http_client, expected):
-        kind = type(http_client).__name__
-        raise TypeError(f"http_client: expected an httpx.{expected.__name__}, not {kind}")
 
 
 def bad_token_source(exc: BaseException) -> AuthenticationError:

@@ -94,7 +94,8 @@ class LiquidationClient(ClientBase):
     seconds (see _verify.py); `verify_outcome=False` turns that off (and the pending
     checks with it). `flat_timeout` bounds confirm=True. `pending_file` keeps unsettled
     targets across processes (the CLI's state file). `clock` (time() and sleep()) is for
-    tests: testing.ManualClock makes every wait instant.
+    tests: testing.ManualClock makes every wait instant. `on_event` gets the audit trail,
+    one immutable AuditRecord per request, answer or error, and verdict (see _audit.py).
     """
 
     def __init__(
@@ -124,6 +125,7 @@ class LiquidationClient(ClientBase):
         flat_timeout: float = DEFAULT_FLAT_TIMEOUT,
         pending_file: str | os.PathLike[str] | None = None,
         clock: Clock | None = None,
+        on_event: Callable[[Any], object] | None = None,  # gets _audit.AuditRecord
     ) -> None:
         super().__init__(
             token,
@@ -138,6 +140,7 @@ class LiquidationClient(ClientBase):
             max_penalty_wait=max_penalty_wait,
             deadline=deadline,
             max_answer_bytes=max_answer_bytes,
+            on_event=on_event,
         )
         self._set_verification(verify_outcome, settle_timeout, flat_timeout, clock, pending_file)
         self._http: httpx.Client
@@ -376,10 +379,7 @@ class LiquidationClient(ClientBase):
         return read_bounded(response, request.max_bytes, deadline, self.deadline)
 
     def close(self) -> None:
-        """Close the connections this client opened (not an http_client you passed in).
-
-        Stops the keep_alive renewal first.
-        """
+        """Stop keep_alive, then close what this client opened (not an http_client you passed)."""
         with self._keep_alive_lock:
             background, self._background = self._background, None
             self._closed = True
