@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ._batch import DEFAULT_CONCURRENCY, Outcome
+from ._cli_audit import AUDIT_LOG_HELP, audit_log, interrupted
 from ._cli_output import (
     _SEVERITY,
     EXIT_OK,
@@ -144,6 +145,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     )
     chatter.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--audit-log", type=Path, metavar="FILE", help=AUDIT_LOG_HELP)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         except (UsageError, ValueError, TypeError) as exc:
             print(f"tradovate-liquidate: {exc}", file=sys.stderr)
             return EXIT_USAGE
+        except KeyboardInterrupt:
+            return interrupted(args.audit_log)
     code = max((_exit_code(outcome) for outcome in outcomes), default=EXIT_OK, key=_SEVERITY.index)
     rows = [_row(outcome, _tried(args)) for outcome in outcomes]
     try:
@@ -186,7 +190,8 @@ def _liquidate(args: argparse.Namespace) -> list[Outcome]:
         if getattr(args, name) is not None:
             client_kwargs[name] = getattr(args, name)
     client_kwargs["pending_file"] = args.state_file or _state_file()
-    with LiquidationClient(token, **client_kwargs) as client:
+    log = client_kwargs["on_event"] = audit_log(args.audit_log, args.base_url or args.env)
+    with log or contextlib.nullcontext(), LiquidationClient(token, **client_kwargs) as client:
         if cache is not None and isinstance(token, TokenManager) and token.expires_at:
             _renew_cached(client)
         show_progress = len(targets) > 1 and not args.quiet and sys.stderr.isatty()
