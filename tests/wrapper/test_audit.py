@@ -11,11 +11,11 @@ import pytest
 
 from tradovate_liquidate import (
     AsyncLiquidationClient,
+    AuditRecord,
     Credentials,
     LiquidationClient,
     NotLiquidatedError,
 )
-from tradovate_liquidate._audit import AuditRecord
 from tradovate_liquidate.testing import FakeTradovate, Fault
 
 from .conftest import ACCOUNT, CONTRACT, Harness
