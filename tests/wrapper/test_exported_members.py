@@ -59,6 +59,8 @@ def test_importing_the_package_loads_nothing_a_plain_call_does_not_need() -> Non
         "tradovate_liquidate.testing",
         "tradovate_liquidate._cli",
         "tradovate_liquidate._async_client",
+        "tradovate_liquidate._session",  # only a client with a session needs it
+        "tradovate_liquidate._credentials",
         "asyncio",
         "concurrent.futures",
         "schemathesis",
@@ -87,6 +89,18 @@ def test_lazy_names_load_on_first_use() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     known = len(yaml.safe_load(SPEC.read_text())["components"]["schemas"]["FailureReason"]["enum"])
     assert done.stdout.split() == ["AsyncLiquidationClient", str(known), "True"]
+
+
+def test_session_names_load_on_first_use() -> None:
+    code = (
+        "import sys, tradovate_liquidate as package\n"
+        "print('tradovate_liquidate._session' in sys.modules)\n"
+        "print(package.TokenManager.__module__, package.Credentials.__module__)\n"
+        "print(package.DEFAULT_RENEW_BEFORE == package._session.DEFAULT_RENEW_BEFORE)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    names = "tradovate_liquidate._session tradovate_liquidate._credentials"
+    assert done.stdout.split("\n")[:3] == ["False", names, "True"]
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:

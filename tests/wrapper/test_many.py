@@ -82,6 +82,34 @@ def test_every_target_is_checked_before_anything_is_sent(
     assert book.requests == []
 
 
+def test_a_batch_checks_each_value_once_at_the_boundary(
+    harness: Harness, book: FakeTradovate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch checks its targets and shared keywords when it is made; the calls it
+    then makes use them as they are, not through liquidate_position's checks again."""
+    from tradovate_liquidate import _arguments, _batch
+
+    checked: list[object] = []
+    check_id = _arguments.check_id
+
+    def counting(value: object, name: str) -> int:
+        checked.append(value)
+        return check_id(value, name)
+
+    monkeypatch.setattr(_batch, "check_id", counting)
+    monkeypatch.setattr(_arguments, "check_id", counting)
+    targets = [(1001, 2001), (1002, 2002, "own"), LiquidationTarget(1003, 2003)]
+    outcomes = harness.run(
+        {"token": book.issue_token(), "transport": book.transport()},
+        lambda client: client.liquidate_many(targets, custom_tag="batch"),
+    )
+    assert [outcome.order_id is not None for outcome in outcomes] == [True] * 3
+    for value in (1001, 2001, 1002, 2002, 1003, 2003):
+        assert checked.count(value) == 1, value
+    tags = {order.account_id: order.custom_tag for order in book.placed}
+    assert tags == {1001: "batch", 1002: "own", 1003: "batch"}
+
+
 @pytest.mark.parametrize(
     ("targets", "first", "second"),
     [

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import bulk, percall, startup, verify
+from . import accounts, bulk, percall, startup, verify
 from .common import Row
 
 REPORT = Path(__file__).resolve().parents[2] / "reports" / "bench.json"
@@ -25,6 +25,7 @@ SUITES = [
     ("cold import", startup.cold_import),
     ("generation", startup.generate_time),
     ("verification", verify.lost_answer_cost),
+    ("accounts", accounts.budget),
 ]
 
 

@@ -24,12 +24,12 @@ from ._config import (
     DEFAULT_DEADLINE,
     DEFAULT_FLAT_TIMEOUT,
     DEFAULT_MAX_PENALTY_WAIT,
+    DEFAULT_RENEW_BEFORE,
     DEFAULT_SETTLE_TIMEOUT,
     DEFAULT_TIMEOUT,
     ENVIRONMENTS,
     TOKEN_ENV_VAR,
 )
-from ._credentials import Credentials
 from ._exceptions import (
     AuthenticationError,
     ConnectionFailedError,
@@ -45,20 +45,24 @@ from ._exceptions import (
 )
 from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
-from ._session import DEFAULT_RENEW_BEFORE, TokenManager
 from ._version import __version__
 
 if TYPE_CHECKING:
     from ._account import AccountResult
     from ._async_client import AsyncLiquidationClient
+    from ._credentials import Credentials
     from ._models import Command, Fill, Order, Position, TradeDate
     from ._reasons import KNOWN_FAILURE_REASONS
+    from ._session import TokenManager
 
 # Loaded on first use (PEP 562): the async client pulls in asyncio, the failure reasons
-# the generated models; a service that only imports this package pays for neither.
+# the generated models, sessions their own rules; a service that only imports this
+# package and calls with a token pays for none of them.
 _LAZY = {
     "AccountResult": "._account",
     "AsyncLiquidationClient": "._async_client",
+    "Credentials": "._credentials",
+    "TokenManager": "._session",
     "KNOWN_FAILURE_REASONS": "._reasons",
     **dict.fromkeys(["Command", "Fill", "Order", "Position", "TradeDate"], "._models"),
 }

@@ -19,7 +19,6 @@ import httpx
 from ._async_support import (
     Background,
     OneCallPerTarget,
-    TokenSource,
     current_token,
     detached,
     new_http_client,
@@ -39,14 +38,13 @@ from ._config import (
     DEFAULT_DEADLINE,
     DEFAULT_FLAT_TIMEOUT,
     DEFAULT_MAX_PENALTY_WAIT,
+    DEFAULT_RENEW_BEFORE,
     DEFAULT_SETTLE_TIMEOUT,
     DEFAULT_TIMEOUT,
 )
-from ._credentials import Credentials
 from ._exceptions import TradovateError
 from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
-from ._session import DEFAULT_RENEW_BEFORE
 from ._steps import Await, Fly, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
 
 if TYPE_CHECKING:
@@ -54,6 +52,8 @@ if TYPE_CHECKING:
 
     from ._account import AccountResult
     from ._accounts import AccountsRun
+    from ._async_support import TokenSource
+    from ._credentials import Credentials
 
 #: keep_alive: the wait before trying again after a background renewal failed.
 KEEP_ALIVE_RETRY = 60.0
@@ -94,8 +94,7 @@ class AsyncLiquidationClient(ClientBase):
     seconds (see _verify.py); `verify_outcome=False` turns that off (and the pending
     checks with it). `flat_timeout` bounds confirm=True. `pending_file` keeps unsettled
     targets across processes (the CLI's state file). `clock` (time() and sleep()) is for
-    tests: testing.ManualClock makes every wait instant. `on_event` gets the audit trail,
-    one immutable AuditRecord per request, answer or error, and verdict (see _audit.py).
+    tests: testing.ManualClock makes every wait instant. `on_event`: see _audit.py.
     """
 
     def __init__(
@@ -191,18 +190,19 @@ class AsyncLiquidationClient(ClientBase):
         Rule 536.B, FIX tag 1028); pass False only when a person decided this order.
         `timeout` overrides the client's for this call.
 
-        With a session (credentials or a TokenManager), a 408 on this call means the
-        session was closed by a newer sign-in: the client signs in once for the calls to
-        come and raises AuthenticationError without resending. By HTTP the liquidation
-        was not processed, but it is not sent again on that word alone: check the
-        position (positions and orders) before liquidating again.
+        With a session, a 408 means a newer sign-in closed it: the client signs in again
+        for later calls and raises AuthenticationError without resending (by HTTP nothing
+        was processed, but check the position before liquidating again).
         """
+        checked = (account_id, contract_id, admin, custom_tag, is_automated, timeout, confirm)
+        return await self._liquidate(*self._liquidation(*checked))
+
+    async def _liquidate(
+        self, steps: Steps[LiquidationResult], timeout: httpx.Timeout, target: tuple[int, int]
+    ) -> LiquidationResult:
         self._start_keep_alive()
-        steps, timeout_ = self._liquidation(
-            account_id, contract_id, admin, custom_tag, is_automated, timeout, confirm
-        )
-        async with self._one_call_per_target.hold((account_id, contract_id)):
-            return await self._drive(steps, timeout_)
+        async with self._one_call_per_target.hold(target):
+            return await self._drive(steps, timeout)
 
     async def liquidate_account(
         self,
@@ -274,7 +274,7 @@ class AsyncLiquidationClient(ClientBase):
         batch = self._batch(
             targets, concurrency, on_progress, admin, custom_tag, is_automated, timeout, confirm
         )
-        return await run_batch(batch, self.liquidate_position)
+        return await run_batch(batch, self._liquidate)
 
     async def liquidate_accounts(
         self,
@@ -367,7 +367,7 @@ class AsyncLiquidationClient(ClientBase):
         response = await self._http.send(
             self._http.build_request(
                 request.method,
-                self.base_url + request.path,
+                self._url(request.path),
                 params=request.params,
                 json=request.body,
                 headers=self._auth_headers(request, token),

@@ -13,21 +13,24 @@ import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._base import bad_token_source
 from ._batch import STOPPING, Batch, Jobs, Stopped, run_tasks
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message
-from ._session import Flight, TokenManager
+from ._reading import AnswerReader
 from ._steps import T
+from ._tokens import bad_token_source
 from ._transports import async_http
 
-#: A token, or a callable (sync or async) that returns the current one.
-TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | TokenManager | None
+if TYPE_CHECKING:  # _session.py is loaded only by a client that has a session
+    from ._session import Flight, TokenManager
+
+    #: A token, or a callable (sync or async) that returns the current one.
+    TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | TokenManager | None
 
 sleep = asyncio.sleep
 
@@ -60,7 +63,7 @@ async def current_token(source: Any) -> str | None:
 
 async def run_batch(batch: Batch, call: Callable[..., Awaitable[Any]]) -> list[BatchOutcome]:
     """Every target of the batch through `call`, `batch.workers` asyncio tasks at a time."""
-    await run_tasks(batch, lambda arguments: call(**arguments))
+    await run_tasks(batch, lambda liquidation: call(*liquidation))
     return batch.outcomes()
 
 
@@ -198,24 +201,12 @@ class OneCallPerTarget:
 async def read_bounded(
     response: httpx.Response, max_bytes: int, deadline: float, seconds: float
 ) -> httpx.Response:
-    """Read a streamed answer within `max_bytes` (decompressed) and the `deadline` (a
-    monotonic time; `seconds` is the deadline as configured, for the message); closes it."""
-    from ._deadline import passed
-    from ._reading import BoundedBody, UnreadableAnswer
-
+    """Fetch the answer's chunks for _reading.AnswerReader, which has the rules; closes it."""
     try:
-        if response.is_stream_consumed:  # the transport answered with bytes in hand
-            BoundedBody(max_bytes, "").feed(response.content)
-            return response
-        body = BoundedBody(max_bytes, response.headers.get("content-encoding", ""))
-        async for chunk in response.aiter_raw():
-            body.feed(chunk)
-            if passed(deadline):
-                raise httpx.ReadTimeout(exceeded_message(seconds))
-        # What httpx's own Response.read() does once it has the whole body.
-        response._content = body.finish()
-    except UnreadableAnswer as exc:
-        raise httpx.DecodingError(str(exc), request=response.request) from None
+        reader = AnswerReader(response, max_bytes, deadline, seconds)
+        if reader.streaming:
+            async for chunk in response.aiter_raw():
+                reader.feed(chunk)
+        return reader.finish()
     finally:
         await response.aclose()
-    return response

@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
@@ -26,24 +27,26 @@ from ._config import (
     token_from_environment,
     user_agent_headers,
 )
-from ._exceptions import AuthenticationError
 from ._gate import PenaltyGate
 from ._policy import Policy
 from ._reading import ACCEPT_ENCODING
 from ._result import LiquidationResult
-from ._session import DEFAULT_RENEW_BEFORE, TokenManager
 from ._steps import Outcome, Request, Steps, T
+from ._tokens import session_of
 from ._transports import check_backend, check_injected_http
 
 # The verification machinery (_outcome, _verify, _reads, _pending) is imported when a
 # client is built or a call is made, not with the package: a cold import stays cheap.
 if TYPE_CHECKING:
-    from tradovate_api.models import Order, Position
+    from tradovate_api.models import LiquidatePositionRequest, Order, Position
 
     from ._account import AccountResult
     from ._accounts import AccountsPlan
 
 logger = logging.getLogger("tradovate_liquidate")
+MAX_CACHED_URLS = 64
+#: A liquidation ready to drive: its steps, its timeout, and its (account, contract).
+Liquidation = tuple[Steps[LiquidationResult], httpx.Timeout, tuple[int, int]]
 _NO_AUTH = {"Accept-Encoding": ACCEPT_ENCODING}
 
 
@@ -80,9 +83,7 @@ class ClientBase:
             self._token_source = token if callable(token) else check_token(token)
         self.base_url = resolve_base_url(environment, base_url)
         self._base_path = urlsplit(self.base_url).path  # logged paths are the server's
-        # With on_event, the driver's _send is wrapped to record each request and answer;
-        # without, nothing is wrapped: a request pays nothing for the audit trail.
-        self._audit = audit_of(on_event, self)
+        self._audit = audit_of(on_event, self)  # wraps the driver's _send; None: no cost
         self.timeout = check_timeout(timeout)
         self.deadline = check_positive(deadline, "deadline")
         self._policy = Policy(
@@ -96,6 +97,7 @@ class ClientBase:
         self._gate = PenaltyGate()
         self._auth: tuple[str | None, dict[str, str]] = (None, {})
         self._fixed_token: str | None = None  # sent by the httpx client itself
+        self._urls: dict[str, httpx.URL] = {}  # see _url
         self._keep_alive = check_flag(keep_alive, "keep_alive")
         if self._keep_alive and self._session is None:
             raise ValueError("keep_alive: needs credentials= or a TokenManager as token=")
@@ -152,18 +154,41 @@ class ClientBase:
         is_automated: object,
         timeout: object,
         confirm: object = False,
-    ) -> tuple[Steps[LiquidationResult], httpx.Timeout]:
+    ) -> Liquidation:
         """One liquidation's steps; every argument is checked here, before anything is sent."""
         from ._arguments import check_flag
 
         body = liquidation_request(account_id, contract_id, admin, custom_tag, is_automated)
         timeout_ = self._call_timeout(timeout)
+        return self._checked_liquidation(body, timeout_, check_flag(confirm, "confirm"))
+
+    def _checked_liquidation(
+        self, body: LiquidatePositionRequest, timeout: httpx.Timeout, confirm: bool
+    ) -> Liquidation:
+        """The steps for arguments already checked (a batch checks its targets once)."""
         from ._outcome import outcome_steps
 
-        confirm_ = check_flag(confirm, "confirm")
-        steps = outcome_steps(self._policy, self._verification, self._pending, body, confirm_)
-        context = {"account_id": body.account_id, "contract_id": body.contract_id}
-        return self._signed_in(steps, context, "liquidate_position"), timeout_
+        steps = outcome_steps(self._policy, self._verification, self._pending, body, confirm)
+        target = (body.account_id, body.contract_id)
+        context = {"account_id": target[0], "contract_id": target[1]}
+        return self._signed_in(steps, context, "liquidate_position"), timeout, target
+
+    def _batch_liquidation(
+        self,
+        template: LiquidatePositionRequest,
+        timeout: httpx.Timeout,
+        confirm: bool,
+        account_id: int,
+        contract_id: int,
+        custom_tag: str | None = None,
+    ) -> Liquidation:
+        """One target of a checked batch (see _batch): the shared request, its own ids."""
+        from attrs import evolve
+
+        body = evolve(template, account_id=account_id, contract_id=contract_id)
+        if custom_tag is not None:  # a target's own tag wins
+            body = evolve(body, custom_tag_50=custom_tag)
+        return self._checked_liquidation(body, timeout, confirm)
 
     def _account(
         self,
@@ -228,9 +253,7 @@ class ClientBase:
             from ._session_steps import with_session
 
             steps = with_session(self._session, self._policy, steps, context)
-        return (
-            steps if not call or self._audit is None else self._audit.judged(steps, call, context)
-        )
+        return self._audit.judged(steps, call, context) if call and self._audit else steps
 
     def _refresh(self, *, force_renew: bool) -> Steps[None]:
         """Sign in or renew now (warm_up, keep_alive); nothing without a session."""
@@ -260,11 +283,8 @@ class ClientBase:
 
     def _until_flat(self, account_id: object, contract_id: object, timeout: object) -> Steps[None]:
         account, contract = check_id(account_id, "account_id"), check_id(contract_id, "contract_id")
-        seconds = (
-            self._verification.flat_timeout
-            if timeout is None
-            else check_non_negative(timeout, "timeout")
-        )
+        flat_timeout = self._verification.flat_timeout
+        seconds = flat_timeout if timeout is None else check_non_negative(timeout, "timeout")
         from ._verify import flat_steps
 
         steps = flat_steps(self._policy, self._verification, account, contract, seconds)
@@ -282,19 +302,14 @@ class ClientBase:
         timeout: object,
         confirm: object = False,
     ) -> Batch:
-        """A checked batch; the shared keywords are checked once, before anything is sent."""
+        """A checked batch; the shared keywords are checked once, before anything is sent,
+        and each target's call gets them as they are (see _batch_liquidation)."""
         from ._arguments import check_flag
 
-        liquidation_request(1, 1, admin, custom_tag, is_automated)
-        self._call_timeout(timeout)
-        options = {
-            "confirm": check_flag(confirm, "confirm"),
-            "admin": admin,
-            "custom_tag": custom_tag,
-            "is_automated": is_automated,
-            "timeout": timeout,
-        }
-        return Batch(targets, concurrency, on_progress, options)
+        # A request with the shared keywords checked; each target brings its ids.
+        template = liquidation_request(1, 1, admin, custom_tag, is_automated)
+        shared = (template, self._call_timeout(timeout), check_flag(confirm, "confirm"))
+        return Batch(targets, concurrency, on_progress, partial(self._batch_liquidation, *shared))
 
     def _http_client(
         self,
@@ -328,6 +343,16 @@ class ClientBase:
             headers["Authorization"] = f"Bearer {self._token_source}"
             self._fixed_token = self._token_source
         return headers
+
+    def _url(self, path: str) -> httpx.URL:
+        """The URL of an operation's path, parsed once: httpx parses a string URL (and
+        checks its host) on every request, about a tenth of an async call's CPU."""
+        url = self._urls.get(path)
+        if url is None:
+            url = httpx.URL(self.base_url + path)
+            if len(self._urls) < MAX_CACHED_URLS:  # the spec's paths are fixed and few
+                self._urls[path] = url
+        return url
 
     def _auth_headers(self, request: Request, token: str | None) -> dict[str, str] | None:
         """The request's own headers: its token (or this client's), cached; None when the
@@ -370,26 +395,5 @@ class ClientBase:
         )
 
 
-def bad_token_source(exc: BaseException) -> AuthenticationError:
-    # The exception's text is left out: a token source's message may quote the token.
-    return AuthenticationError(f"token: the token callable raised {type(exc).__name__}")
-
-
 def log_wait(reason: str, seconds: float) -> None:
     logger.warning("%s: waiting %.2f s before sending again", reason, seconds)
-
-
-def session_of(token: object, credentials: object, renew_before: object) -> TokenManager | None:
-    """The client's TokenManager: its own for `credentials`, or the one given as `token`."""
-    if credentials is not None:
-        if token is not None:
-            raise ValueError("token, credentials: give one or the other, not both")
-        from ._credentials import Credentials
-
-        if not isinstance(credentials, Credentials):
-            kind = type(credentials).__name__
-            raise TypeError(f"credentials: expected a Credentials, not {kind}")
-        return TokenManager(credentials, renew_before=renew_before)  # type: ignore[arg-type]
-    if renew_before != DEFAULT_RENEW_BEFORE:
-        raise ValueError("renew_before: only with credentials= (a TokenManager has its own)")
-    return token if isinstance(token, TokenManager) else None

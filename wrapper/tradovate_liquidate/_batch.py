@@ -103,25 +103,19 @@ class Batch:
         targets: Iterable[Any],
         concurrency: object,
         on_progress: object,
-        call_options: dict[str, Any],
+        prepare: Callable[[int, int, str | None], Any],
     ) -> None:
         self.targets = check_targets(targets)
         self.workers = min(check_concurrency(concurrency), len(self.targets)) or 1
         self._on_progress = check_progress(on_progress)
-        self._options = call_options
+        self._prepare = prepare
         self._outcomes: list[Outcome | None] = [None] * len(self.targets)
 
-    def call_arguments(self, index: int) -> dict[str, Any]:
-        """liquidate_position's arguments for one target (its own custom_tag wins)."""
+    def call_arguments(self, index: int) -> Any:
+        """One target's call, from `prepare` (ClientBase._batch_liquidation): made when
+        a worker takes it up, from values checked once, when the batch was made."""
         target = self.targets[index]
-        arguments = {
-            **self._options,
-            "account_id": target.account_id,
-            "contract_id": target.contract_id,
-        }
-        if target.custom_tag is not None:
-            arguments["custom_tag"] = target.custom_tag
-        return arguments
+        return self._prepare(target.account_id, target.contract_id, target.custom_tag)
 
     def record(self, index: int, outcome: Outcome) -> None:
         self._outcomes[index] = outcome
@@ -150,7 +144,6 @@ class Jobs(Batch):
         self.targets = jobs
         self.workers = min(workers, len(jobs)) or 1
         self._on_progress = None
-        self._options = {}
         self._outcomes = [None] * len(jobs)
         self.stopped: TradovateError | None = None
 

@@ -1,10 +1,11 @@
-"""tradovate-liquidate: flatten one position, or many from a CSV, from a terminal or a script.
+"""tradovate-liquidate: flatten a position, a CSV of them, or whole accounts (_cli_accounts.py).
 
 Exit codes: 0 all liquidated; 1 some not liquidated and the server certainly did not act
 (rejected, refused, no connection, or verified from its records: safe to repeat); 2 usage
 error; 3 authentication or rate limit; 4 an outcome still unknown after verification
 (check positions before trying again); 5 liquidation sent but the position was not flat
-within --flat-timeout (--confirm). The worst one wins.
+within --flat-timeout (--confirm, and always for accounts). The worst one wins, in the
+order 4, 5, 3, 1.
 
 Targets left unsettled are kept in a small state file (see _state_file) so that running
 the command again reads the server's records before sending anything for them.
@@ -22,24 +23,26 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ._batch import DEFAULT_CONCURRENCY, Outcome
-from ._cli_audit import AUDIT_LOG_HELP, audit_log, interrupted
+from ._cli_accounts import add_account_options, add_limit_options, run_report, wants_report
+from ._cli_audit import AUDIT_LOG_HELP, audit_log
 from ._cli_output import (
-    _SEVERITY,
-    EXIT_OK,
     EXIT_USAGE,
+    UsageError,
     _exit_code,
     _print_table,
     _Progress,
     _row,
     _summary,
     _tried,
+    _worst,
 )
+from ._cli_report import Report, print_rows
 from ._cli_session import TokenCache, signed_in, wants_credentials
 from ._client import LiquidationClient
 from ._config import ENVIRONMENTS, TOKEN_ENV_VAR, resolve_base_url
@@ -56,10 +59,6 @@ CREDENTIAL_ENV_VARS = tuple(
 STATE_ENV_VAR = "TRADOVATE_LIQUIDATE_STATE"
 
 
-class UsageError(Exception):
-    """Bad command-line input: printed and answered with exit code 2."""
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tradovate-liquidate",
@@ -72,12 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
             "and the server certainly did not act (a verified 'not liquidated' is safe to repeat); "
             "2 usage error; 3 authentication or rate limit; 4 outcome still unknown after "
             "verification: check positions; 5 sent but not flat within --flat-timeout "
-            f"(--confirm). Unsettled targets are kept in the state file ({STATE_ENV_VAR} or "
+            "(--confirm; accounts always wait); the worst wins, 4 over 5 over 3 over 1. "
+            f"Unsettled targets are kept in the state file ({STATE_ENV_VAR} or "
             "--state-file; default under $XDG_STATE_HOME or ~/.local/state) and read back "
             "before anything is sent for them again."
         ),
     )
     _add_target_options(parser)
+    add_account_options(parser)
+    add_limit_options(parser)
     _add_access_options(parser)
     _add_order_options(parser)
     _add_output_options(parser)
@@ -152,48 +154,43 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with _log_records_to_stderr(verbose=args.verbose, quiet=args.quiet):
         try:
-            outcomes = _liquidate(args)
+            report = _report(args)
         except (UsageError, ValueError, TypeError) as exc:
             print(f"tradovate-liquidate: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        except KeyboardInterrupt:
-            return interrupted(args.audit_log)
-    code = max((_exit_code(outcome) for outcome in outcomes), default=EXIT_OK, key=_SEVERITY.index)
-    rows = [_row(outcome, _tried(args)) for outcome in outcomes]
     try:
-        if not args.confirm:
-            for row in rows:
-                del row["flat"]
         if args.json:
-            print(json.dumps(rows, indent=2))
+            print(json.dumps(report.rows, indent=2))
         else:
             if not args.quiet:
-                _print_table(rows, sys.stdout)
-            print(_summary(rows))
+                print_rows(report.rows, sys.stdout) if wants_report(args) else _print_table(
+                    report.rows, sys.stdout
+                )
+            print(report.summary)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader left (`| head -1`). As the CPython docs advise (signal module, "Note
         # on SIGPIPE"), point stdout at devnull so the final flush cannot fail again, and
         # keep the exit code: it says what happened to the positions, not to the pipe.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return code
+    return report.code
+
+
+def _report(args: argparse.Namespace) -> Report:
+    if wants_report(args):  # whole accounts, or a dry run (_cli_accounts.py)
+        targets = None if args.from_csv is None and args.account_id is None else _targets(args)
+        return run_report(args, targets, lambda before: _open_client(args, before), _confirm_live)
+    outcomes = _liquidate(args)
+    rows = [_row(outcome, _tried(args)) for outcome in outcomes]
+    if not args.confirm:
+        for row in rows:
+            del row["flat"]
+    return Report(rows, _worst(_exit_code(outcome) for outcome in outcomes), _summary(rows))
 
 
 def _liquidate(args: argparse.Namespace) -> list[Outcome]:
     targets = _targets(args)
-    token, cache = _token_or_session(args)
-    _confirm_live(args, targets)
-    client_kwargs: dict[str, Any] = {"environment": args.env, "base_url": args.base_url}
-    if args.timeout is not None:
-        client_kwargs["timeout"] = args.timeout
-    for name in ("settle_timeout", "flat_timeout"):
-        if getattr(args, name) is not None:
-            client_kwargs[name] = getattr(args, name)
-    client_kwargs["pending_file"] = args.state_file or _state_file()
-    log = client_kwargs["on_event"] = audit_log(args.audit_log, args.base_url or args.env)
-    with log or contextlib.nullcontext(), LiquidationClient(token, **client_kwargs) as client:
-        if cache is not None and isinstance(token, TokenManager) and token.expires_at:
-            _renew_cached(client)
+    with _open_client(args, lambda: _confirm_live(args, targets)) as client:
         show_progress = len(targets) > 1 and not args.quiet and sys.stderr.isatty()
         progress = _Progress(len(targets), sys.stderr) if show_progress else None
         outcomes = client.liquidate_many(
@@ -205,11 +202,32 @@ def _liquidate(args: argparse.Namespace) -> list[Outcome]:
             is_automated=not args.manual,
             confirm=args.confirm,
         )
-    if cache is not None and isinstance(token, TokenManager):
-        _save_token(cache, token)
     if progress is not None:
         progress.finish()
     return outcomes
+
+
+@contextlib.contextmanager
+def _open_client(
+    args: argparse.Namespace, before: Callable[[], None]
+) -> Iterator[LiquidationClient]:
+    """The command's client; `before` (the live guard) runs once the token source is known
+    and before anything is sent. A signed-in token is kept for the next run."""
+    token, cache = _token_or_session(args)
+    before()
+    client_kwargs: dict[str, Any] = {"environment": args.env, "base_url": args.base_url}
+    if args.timeout is not None:
+        client_kwargs["timeout"] = args.timeout
+    for name in ("settle_timeout", "flat_timeout", "deadline", "max_penalty_wait"):
+        if getattr(args, name) is not None:
+            client_kwargs[name] = getattr(args, name)
+    client_kwargs["pending_file"] = args.state_file or _state_file()
+    with audit_log(args, client_kwargs), LiquidationClient(token, **client_kwargs) as client:
+        if cache is not None and isinstance(token, TokenManager) and token.expires_at:
+            _renew_cached(client)
+        yield client
+    if cache is not None and isinstance(token, TokenManager):
+        _save_token(cache, token)
 
 
 def _renew_cached(client: LiquidationClient) -> None:
@@ -321,16 +339,19 @@ def _token(token_file: Path | None) -> str:
     return token
 
 
-def _confirm_live(args: argparse.Namespace, targets: list[Any]) -> None:
+def _confirm_live(args: argparse.Namespace, targets: list[Any], noun: str = "position") -> None:
+    """Live asks for the account id (one target) or the count: positions, or accounts
+    (`noun`, with targets as (account_id,) tuples)."""
     url = args.base_url or ENVIRONMENTS[args.env]
     if not is_live(url) or args.yes:
         return
     if not sys.stdin.isatty():
         raise UsageError("refusing to liquidate on LIVE without --yes when no one is at a terminal")
     expected = str(targets[0][0]) if len(targets) == 1 else str(len(targets))
-    what = "the account id" if len(targets) == 1 else "the number of positions"
+    what = "the account id" if len(targets) == 1 else f"the number of {noun}s"
+    whole = "every position of " if noun == "account" else ""
     print(
-        f"This liquidates {len(targets)} position(s) on LIVE ({url}), with real money.",
+        f"This liquidates {whole}{len(targets)} {noun}(s) on LIVE ({url}), with real money.",
         file=sys.stderr,
     )
     print(f"Type {what} ({expected}) to go on: ", end="", file=sys.stderr, flush=True)

@@ -77,7 +77,21 @@ class AuditLog:
                 file=sys.stderr,
             )
 
-    def __enter__(self) -> AuditLog:
+    def close(self) -> None:
+        with self._lock:
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+
+class AuditRun:
+    """The command's run with its --audit-log (or none): closes the log at the end, and
+    turns Ctrl-C into a message and EXIT_INTERRUPTED instead of a traceback."""
+
+    def __init__(self, log: AuditLog | None, path: Path | None) -> None:
+        self.log, self.path = log, path
+
+    def __enter__(self) -> AuditRun:
         return self
 
     def __exit__(
@@ -86,30 +100,29 @@ class AuditLog:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if isinstance(exc, KeyboardInterrupt):
-            self.note("interrupted", message="Ctrl-C: calls in flight may still have acted")
-            return  # worker threads may still record; the process's end closes the file
-        with self._lock:
-            fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)
+        if not isinstance(exc, KeyboardInterrupt):
+            if self.log is not None:
+                self.log.close()
+            return
+        if self.log is not None:  # left open: worker threads may still record until exit
+            self.log.note("interrupted", message="Ctrl-C: calls in flight may still have acted")
+        where = (
+            "" if self.path is None else f" (the audit log {self.path} names every request sent)"
+        )
+        print(
+            "tradovate-liquidate: interrupted. Liquidations already sent may have acted: "
+            f"check positions before running again{where}.",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_INTERRUPTED) from None
 
 
-def interrupted(path: Path | None) -> int:
-    """Ctrl-C: say what is known, without a traceback; EXIT_INTERRUPTED."""
-    where = f" (the audit log {path} names every request sent)" if path is not None else ""
-    print(
-        "tradovate-liquidate: interrupted. Liquidations already sent may have acted: "
-        f"check positions before running again{where}.",
-        file=sys.stderr,
-    )
-    return EXIT_INTERRUPTED
-
-
-def audit_log(path: Path | None, base_url: str) -> AuditLog | None:
-    """The --audit-log sink (None without the option); ValueError when it cannot be opened."""
-    if path is None:
-        return None
-    log = AuditLog(path)
-    log.note("start", version=__version__, base_url=base_url)
-    return log
+def audit_log(args: Any, client_kwargs: dict[str, Any]) -> AuditRun:
+    """Open --audit-log (ValueError when it cannot be, before anything is sent) and make it
+    the client's on_event in `client_kwargs`; the run's context (see AuditRun)."""
+    path: Path | None = args.audit_log
+    log = None if path is None else AuditLog(path)
+    if log is not None:
+        log.note("start", version=__version__, base_url=args.base_url or args.env)
+    client_kwargs["on_event"] = log
+    return AuditRun(log, path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
@@ -27,6 +28,15 @@ EXIT_NOT_FLAT = 5
 # The worst outcome of a batch decides the code: an unknown outcome is worse than one
 # known to be still closing.
 _SEVERITY = (EXIT_OK, EXIT_NOT_LIQUIDATED, EXIT_AUTH_OR_RATE, EXIT_NOT_FLAT, EXIT_UNKNOWN)
+
+
+class UsageError(Exception):
+    """Bad command-line input: printed and answered with exit code 2."""
+
+
+def _worst(codes: Iterable[int]) -> int:
+    """The exit code of a run: the worst of its outcomes' (4 over 5, 5 over 3, 3 over 1)."""
+    return max(codes, default=EXIT_OK, key=_SEVERITY.index)
 
 
 class _Progress:

@@ -23,6 +23,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 #: server trickles (httpx's timeouts bound each read, not the whole): past it the outcome
 #: is unknown. It covers DEFAULT_TIMEOUT's connect and read together.
 DEFAULT_DEADLINE = 15.0
+#: Renew a token when less than this is left (the vendor asks for about 15 minutes).
+DEFAULT_RENEW_BEFORE = 15 * 60.0
 #: How long a client looks for the outcome of an uncertain liquidation, in seconds.
 DEFAULT_SETTLE_TIMEOUT = 5.0
 #: How long confirm=True waits for the position to read 0, in seconds.

@@ -8,6 +8,10 @@ Only the encodings this client asks for (ACCEPT_ENCODING) are read.
 from __future__ import annotations
 
 import zlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
 
 #: The liquidation answer: the vendor's largest legitimate one is a few KB (failureText
 #: holds at most 8,192 characters), so 1 MiB leaves room and still bounds memory.
@@ -68,3 +72,57 @@ class BoundedBody:
             raise UnreadableAnswer(f"an answer larger than {self._limit:,} bytes")
         if data:
             self._parts.append(data)
+
+
+class AnswerReader:
+    """The rules of reading one streamed answer, for both drivers, which only fetch its
+    chunks (read_bounded in _sync_support.py/_async_support.py):
+
+    an answer already in hand is only measured; each chunk is kept within `max_bytes`
+    decompressed and the read ends once the `deadline` (a monotonic time) has passed;
+    `seconds` (the deadline as configured) is for the message. What went wrong is raised
+    as the httpx error the protocol classifies (DecodingError, ReadTimeout).
+    """
+
+    __slots__ = ("_body", "_deadline", "_response", "_seconds")
+
+    def __init__(
+        self, response: httpx.Response, max_bytes: int, deadline: float, seconds: float
+    ) -> None:
+        self._response = response
+        self._deadline = deadline
+        self._seconds = seconds
+        if response.is_stream_consumed:  # the transport answered with bytes in hand
+            self._measure(BoundedBody(max_bytes, "").feed, response.content)
+            self._body = None
+        else:
+            encoding = response.headers.get("content-encoding", "")
+            self._body = self._measure(BoundedBody, max_bytes, encoding)
+
+    @property
+    def streaming(self) -> bool:
+        return self._body is not None
+
+    def feed(self, chunk: bytes) -> None:
+        from ._deadline import exceeded_message, passed
+
+        assert self._body is not None
+        self._measure(self._body.feed, chunk)
+        if passed(self._deadline):
+            import httpx
+
+            raise httpx.ReadTimeout(exceeded_message(self._seconds))
+
+    def finish(self) -> httpx.Response:
+        if self._body is not None:
+            # What httpx's own Response.read() does once it has the whole body.
+            self._response._content = self._measure(self._body.finish)
+        return self._response
+
+    def _measure(self, step: Any, *args: Any) -> Any:
+        try:
+            return step(*args)
+        except UnreadableAnswer as exc:
+            import httpx
+
+            raise httpx.DecodingError(str(exc), request=self._response.request) from None

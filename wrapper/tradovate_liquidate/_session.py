@@ -32,11 +32,10 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
+from ._config import DEFAULT_RENEW_BEFORE
 from ._credentials import Credentials
 from ._exceptions import RateLimitError, TradovateError
 
-#: Renew a token when less than this is left (the vendor asks for about 15 minutes).
-DEFAULT_RENEW_BEFORE = 15 * 60.0
 #: After a renewal failed for a passing reason (no connection, 5xx) while the token is
 #: still valid, the next renewal is tried no sooner than this.
 RENEW_RETRY_AFTER = 30.0

@@ -69,7 +69,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fault", choices=sorted(FAULTS), help="inject this fault into every request"
     )
+    parser.add_argument(
+        "--fault-once",
+        action="append",
+        default=[],
+        choices=sorted(FAULTS),
+        metavar="FAULT",
+        help="inject this fault into the next liquidation only (repeatable: one each, in order)",
+    )
+    parser.add_argument(
+        "--symbols",
+        metavar="CONTRACT:SYMBOL,...",
+        help="name contracts for /contract/items (e.g. 3570918:ESZ6); default C<id>",
+    )
     return parser
+
+
+def _arm(fake: FakeTradovate, args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Faults and contract symbols, as the command line asks."""
+    if args.fault:
+        fake.inject(FAULTS[args.fault], times=None)
+    fake.schedule(FAULTS[name] for name in args.fault_once)
+    for pair in args.symbols.split(",") if args.symbols else ():
+        contract, _, symbol = pair.partition(":")
+        if not contract.strip().isdigit() or not symbol.strip():
+            parser.error(f"--symbols {pair}: expected CONTRACT:SYMBOL")
+        fake.add_contract(int(contract), symbol=symbol.strip())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,8 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         fake.accept_token(token)
     if args.lock_out:
         fake.lock_out()
-    if args.fault:
-        fake.inject(FAULTS[args.fault], times=None)
+    _arm(fake, args, parser)
     if not args.token:
         print(f"token: {fake.issue_token()}", file=sys.stderr)
     if args.positions:

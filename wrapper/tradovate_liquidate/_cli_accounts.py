@@ -1,0 +1,386 @@
+"""The command line's whole-account modes, and --dry-run for every mode.
+
+`--account ID` (repeatable) and `--accounts-file FILE` (may be combined) or
+`--all-accounts` (every account GET /account/list shows; asks first) flatten whole
+accounts with `liquidate_accounts`, always waiting until each account reads flat (up to
+--flat-timeout): the command exists to know the accounts are flat. Symbols are read
+with one `GET /contract/items` after the liquidations, never before: display must not
+delay an exit, and a symbol read that fails only leaves the symbols out.
+
+`--dry-run` reads what the real run would read (GET /account/list and /position/ldeps
+for accounts; GET /position/deps per account for positions and CSVs), reads the symbols,
+prints what would be liquidated and sends no POST. It never asks for confirmation, not
+even on live: it only reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ._account import AccountResult
+from ._accounts import METHODS
+from ._accounts_steps import LDEPS_CHUNK, chunks, ldeps_steps, visible_steps
+from ._cli_output import EXIT_OK, UsageError, _tried
+from ._cli_report import (
+    WOULD,
+    AccountProgress,
+    Report,
+    accounts_report,
+    dry_report,
+    error_row,
+    nothing_sent_code,
+    row,
+)
+from ._client import LiquidationClient
+from ._exceptions import TradovateError
+from ._steps import Steps, T
+from ._symbols import symbols_steps
+
+OpenClient = Callable[[Callable[[], None]], contextlib.AbstractContextManager[LiquidationClient]]
+ConfirmLive = Callable[..., None]
+Targets = list[Any]  # (account_id, contract_id[, custom_tag]) tuples
+
+
+def add_account_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("whole accounts")
+    group.add_argument(
+        "--account",
+        type=int,
+        action="append",
+        metavar="ID",
+        help="flatten every position of this account (repeatable)",
+    )
+    group.add_argument(
+        "--accounts-file",
+        type=Path,
+        metavar="FILE",
+        help="account ids: one a line (# comments), or a CSV with an account_id column",
+    )
+    group.add_argument(
+        "--all-accounts",
+        action="store_true",
+        help="every account the token can see (asks y/N first; --yes to skip)",
+    )
+    group.add_argument(
+        "--method",
+        choices=METHODS,
+        help="per-position (default: an order id each) or bulk (/order/liquidatepositions)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read and print what would be liquidated, send nothing; reads only, so it never "
+        "asks, even on live",
+    )
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """What bounds a run's duration besides --timeout, --settle-timeout and --flat-timeout
+    (README, "How long can a run take")."""
+    parser.add_argument(
+        "--deadline", type=float, help="seconds one request may take in all (default 15)"
+    )
+    parser.add_argument(
+        "--max-penalty-wait",
+        type=float,
+        help="seconds a request may wait on time penalties (default 60; 0: fail at once)",
+    )
+
+
+def wants_report(args: argparse.Namespace) -> bool:
+    """True for an account mode or a dry run; a mix of target kinds is a UsageError."""
+    kinds = []
+    if args.account_id is not None or args.contract_id is not None:
+        kinds.append("ACCOUNT_ID CONTRACT_ID")
+    if args.from_csv is not None:
+        kinds.append("--from-csv")
+    chosen = [
+        name
+        for name, given in (
+            ("--account", args.account),
+            ("--accounts-file", args.accounts_file is not None),
+            ("--all-accounts", args.all_accounts),
+        )
+        if given
+    ]
+    if chosen:
+        kinds.append(" and ".join(chosen))
+    if len(kinds) > 1 and kinds != ["ACCOUNT_ID CONTRACT_ID", "--from-csv"]:
+        raise UsageError(f"give one kind of target, not {' with '.join(kinds)}")
+    if args.all_accounts and len(chosen) > 1:
+        raise UsageError(f"--all-accounts already names every account: not with {chosen[0]}")
+    if args.method is not None and not chosen:
+        raise UsageError("--method applies to --account, --accounts-file and --all-accounts only")
+    return bool(chosen) or args.dry_run
+
+
+def read_accounts_file(path: Path) -> list[tuple[int, str]]:
+    """(account id, "FILE, line N") for each id: one a line, or a CSV's account_id column."""
+    try:
+        # utf-8-sig: a spreadsheet's "CSV UTF-8" starts with a byte-order mark.
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--accounts-file {path}: {getattr(exc, 'strerror', exc)}") from None
+    first = next((line for line in lines if line.strip() and not _comment(line)), "")
+    if "," in first or first.strip().lower() == "account_id":
+        found = _csv_ids(path, lines)
+    else:
+        found = []
+        for number, line in enumerate(lines, start=1):
+            text = line.split("#", 1)[0].strip()
+            if text:
+                found.append((_account_id(text, path, number), f"{path}, line {number}"))
+    if not found:
+        raise UsageError(f"--accounts-file {path}: no account ids listed")
+    return found
+
+
+def _comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def _csv_ids(path: Path, lines: list[str]) -> list[tuple[int, str]]:
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not _comment(line)]
+    names = [name.strip() for name in next(csv.reader([numbered[0][1]]))]
+    if "account_id" not in names:
+        raise UsageError(f"--accounts-file {path}: a CSV needs an account_id column")
+    column = names.index("account_id")
+    found = []
+    for number, line in numbered[1:]:
+        cells = next(csv.reader([line]))
+        value = cells[column] if column < len(cells) else ""
+        found.append((_account_id(value, path, number), f"{path}, line {number}"))
+    return found
+
+
+def _account_id(text: str, path: Path, number: int) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if not 0 < value < 2**63:
+        raise UsageError(
+            f"--accounts-file {path}, line {number}: expected an account id (a whole number "
+            f"above 0), not {text.strip()!r}"
+        )
+    return value
+
+
+def listed_accounts(args: argparse.Namespace) -> list[int] | None:
+    """The ids of --account and --accounts-file, each once; None for --all-accounts."""
+    if args.all_accounts:
+        return None
+    found = [(value, f"--account {value}") for value in args.account or ()]
+    if args.accounts_file is not None:
+        found += read_accounts_file(args.accounts_file)
+    first: dict[int, str] = {}
+    for value, where in found:
+        if value <= 0:
+            raise UsageError(f"{where}: an account id is a whole number above 0")
+        if value in first:
+            raise UsageError(f"{where}: account {value} is listed twice (also {first[value]})")
+        first[value] = where
+    return list(first)
+
+
+def run_report(
+    args: argparse.Namespace,
+    targets: Targets | None,
+    open_client: OpenClient,
+    confirm_live: ConfirmLive,
+) -> Report:
+    """A dry run of positions (`targets`), or an account mode, real or dry."""
+    tried = _tried(args)
+    if targets is not None:
+        with open_client(lambda: None) as client:
+            return _dry_positions(client, targets, tried)
+    ids = listed_accounts(args)
+    if ids is None and not (args.dry_run or args.yes or sys.stdin.isatty()):
+        raise UsageError("refusing --all-accounts without --yes when no one is at a terminal")
+    listed = [(account,) for account in ids or ()]
+    asks_now = ids is not None and not args.dry_run
+
+    def before() -> None:
+        if asks_now:
+            confirm_live(args, listed, noun="account")
+
+    with open_client(before) as client:
+        if ids is None:
+            try:
+                ids = sorted(_drive(client, visible_steps(client._policy)))
+            except TradovateError as exc:
+                return Report([error_row(None, exc, tried)], nothing_sent_code(exc), exc.message)
+            if not ids:
+                return Report([], EXIT_OK, "0 account(s): the token sees none; nothing was sent")
+            if not args.dry_run:
+                _confirm_all(args, ids, confirm_live)
+        if args.dry_run:
+            return _dry_accounts(client, ids, tried)
+        return _flatten(client, args, ids, tried)
+
+
+def _confirm_all(args: argparse.Namespace, ids: list[int], confirm_live: ConfirmLive) -> None:
+    """--all-accounts: live asks for the count (the live guard); demo asks y/N."""
+    confirm_live(args, [(i,) for i in ids], noun="account")
+    if args.yes or _is_live(args):
+        return
+    shown = ", ".join(map(str, ids[:10])) + (", ..." if len(ids) > 10 else "")
+    print(f"This flattens every position of {len(ids)} account(s): {shown}", file=sys.stderr)
+    print("Go on? [y/N] ", end="", file=sys.stderr, flush=True)
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise UsageError("not confirmed; nothing was sent")
+
+
+def _is_live(args: argparse.Namespace) -> bool:
+    from ._cli import is_live
+    from ._config import resolve_base_url
+
+    return is_live(resolve_base_url(args.env, args.base_url))
+
+
+def _flatten(
+    client: LiquidationClient, args: argparse.Namespace, ids: list[int], tried: str
+) -> Report:
+    shows = len(ids) > 1 and not (args.json or args.quiet) and sys.stderr.isatty()
+    progress = AccountProgress(len(ids), sys.stderr) if shows else None
+    stopped: TradovateError | None = None
+    try:
+        results: list[AccountResult] = client.liquidate_accounts(
+            ids,
+            concurrency=args.concurrency,
+            on_progress=progress,
+            confirm=True,
+            method=args.method or "per-position",
+            admin=args.admin,
+            custom_tag=args.tag,
+            is_automated=not args.manual,
+        )
+    except TradovateError as exc:  # the run stopped: what it did so far comes with it
+        stopped = exc
+        so_far = getattr(exc, "accounts_result", None)
+        results = so_far or [AccountResult(account, error=exc) for account in ids]
+    finally:
+        if progress is not None:
+            progress.finish()
+    # After an authentication or rate-limit stop another request would only earn more.
+    contracts = {c for result in results for c in result.net_before}
+    symbols = {} if stopped is not None else _symbols(client, contracts)
+    return accounts_report(results, symbols, tried)
+
+
+def _dry_accounts(client: LiquidationClient, ids: list[int], tried: str) -> Report:
+    """The real run's reads (GET /account/list, /position/ldeps), and nothing sent."""
+    held_by, failed = _dry_reads(client, ids)
+    symbols = _symbols(client, {c for held in held_by.values() for c in held})
+    lines, codes = [], []
+    for account in ids:
+        if account not in held_by:
+            error = failed.get(account) or _not_visible(account)
+            lines.append(error_row(account, error, tried))
+            codes.append(nothing_sent_code(error))
+            continue
+        held = held_by[account]
+        for contract, net in sorted(held.items()):
+            outcome = WOULD if net else "already flat: nothing to send"
+            lines.append(_dry_row(account, contract, symbols, net, outcome))
+        if not held:
+            lines.append(row(account, outcome="no position: nothing to send", flat=True))
+    return dry_report(lines, codes, "position(s)")
+
+
+def _dry_reads(
+    client: LiquidationClient, ids: list[int]
+) -> tuple[dict[int, dict[int, int]], dict[int, TradovateError]]:
+    """Each visible account's rows (contract -> netPos), and the accounts whose reads failed."""
+    policy = client._policy
+    try:
+        visible: set[int] = _drive(client, visible_steps(policy))
+    except TradovateError as exc:
+        return {}, dict.fromkeys(ids, exc)
+    failed: dict[int, TradovateError] = {}
+    held_by: dict[int, dict[int, int]] = {}
+    for chunk in chunks([account for account in ids if account in visible], LDEPS_CHUNK):
+        try:
+            rows = _drive(client, ldeps_steps(policy, chunk))
+        except TradovateError as exc:
+            failed.update(dict.fromkeys(chunk, exc))
+            continue
+        # Every row, netPos 0 too (the real run keeps only the open ones): shown as flat.
+        held: dict[int, dict[int, int]] = {account: {} for account in chunk}
+        for position in rows:
+            if position.account_id in held and isinstance(position.net_pos, int):
+                held[position.account_id][position.contract_id] = position.net_pos
+        held_by.update(held)
+    return held_by, failed
+
+
+def _dry_row(
+    account: int, contract: int, symbols: dict[int, str], net: int, outcome: str
+) -> dict[str, Any]:
+    return row(
+        account,
+        contract,
+        symbols=symbols,
+        net_before=net,
+        outcome=outcome,
+        flat=net == 0,
+        reason="dry run",
+    )
+
+
+def _not_visible(account: int) -> TradovateError:
+    from ._exceptions import RequestRejected
+
+    return RequestRejected(
+        f"account {account} is not among the accounts the token can see "
+        "(GET /account/list); nothing would be sent for it",
+        account_id=account,
+    )
+
+
+def _dry_positions(client: LiquidationClient, targets: Targets, tried: str) -> Report:
+    """Each target's net position as read (GET /position/deps, once per account)."""
+    held: dict[int, dict[int, int] | TradovateError] = {}
+    for account in dict.fromkeys(target[0] for target in targets):
+        try:
+            rows = client.positions(account)
+            held[account] = {p.contract_id: p.net_pos for p in rows if isinstance(p.net_pos, int)}
+        except TradovateError as exc:
+            held[account] = exc
+    symbols = _symbols(client, {target[1] for target in targets})
+    lines, codes = [], []
+    for account, contract, *_ in targets:
+        read = held[account]
+        if isinstance(read, TradovateError):
+            lines.append(error_row(account, read, tried, contract_id=contract, symbols=symbols))
+            codes.append(nothing_sent_code(read))
+            continue
+        net = read.get(contract, 0)
+        # liquidateposition is sent even for a position reading 0 (it also cancels the
+        # contract's working orders), so the dry run says so rather than "nothing".
+        outcome = WOULD if net else "would send (reads 0: cancels working orders only)"
+        lines.append(_dry_row(account, contract, symbols, net, outcome))
+    return dry_report(lines, codes, "position(s)")
+
+
+def _symbols(client: LiquidationClient, contract_ids: set[int]) -> dict[int, str]:
+    """Symbols for display; a failed read leaves them out and never fails the run."""
+    if not contract_ids:
+        return {}
+    try:
+        return _drive(client, symbols_steps(client._policy, contract_ids))
+    except TradovateError as exc:
+        print(f"warning: contract symbols not read ({exc.message}); ids shown", file=sys.stderr)
+        return {}
+
+
+def _drive(client: LiquidationClient, steps: Steps[T]) -> T:
+    """Carry out read steps on the command's client, under its session rules: the
+    CLI's own reads (account list, ldeps, symbols) have no public method of their own."""
+    return client._drive(client._signed_in(steps, {}), client.timeout)
