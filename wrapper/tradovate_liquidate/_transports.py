@@ -138,13 +138,3 @@ def async_http(
 
 def _common(timeout: httpx.Timeout, trust_env: bool, headers: dict[str, str]) -> dict[str, Any]:
     return {"timeout": timeout, "trust_env": trust_env, "cookies": NoCookies(), "headers": headers}
-
-
-def check_injected_http(http_client: object, transport: object, expected: type) -> None:
-    if http_client is None:
-        return
-    if transport is not None:
-        raise ValueError("transport, http_client: give one or the other, not both")
-    if not isinstance(http_client, expected):
-        kind = type(http_client).__name__
-        raise TypeError(f"http_client: expected an httpx.{expected.__name__}, not {kind}")
