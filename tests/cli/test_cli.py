@@ -156,6 +156,19 @@ def test_an_outcome_still_unknown_after_verification_exits_4_and_says_to_check(
     assert [r.method for r in fake.requests].count("POST") == 1
 
 
+def test_an_unreadable_state_file_exits_4_sends_nothing_and_is_kept(
+    fake: FakeTradovate, server: FakeServer, state_file: Path
+) -> None:
+    """Any target may be in it: none is sent blind, and it is not a usage error."""
+    state_file.parent.mkdir(parents=True)
+    state_file.write_text("{torn")
+    done = cli("100002", "3570918", "--base-url", server.base_url)
+    assert done.returncode == EXIT_UNKNOWN, done.stdout + done.stderr
+    assert str(state_file) in done.stdout + done.stderr
+    assert fake.requests == []
+    assert state_file.read_text() == "{torn"
+
+
 def test_a_lost_answer_is_verified_and_exits_0(fake: FakeTradovate, server: FakeServer) -> None:
     fake.inject(Fault.drop_connection())
     done = cli("100001", "3570918", "--base-url", server.base_url)

@@ -186,7 +186,7 @@ def _flat_steps(
             return True
         if verification.now() + wait > deadline:
             return False
-        yield Sleep(wait, "waiting for the account to read flat")
+        yield Sleep(wait, "waiting for the account to read flat", "reading it again")
         wait = min(wait * 2, FLAT_MAX_WAIT)
 
 

@@ -308,7 +308,7 @@ class AsyncLiquidationClient(ClientBase):
                         await pause(self._clock, remaining)
                     outcome = await self._send(step.request, token, timeout)
                 elif isinstance(step, Sleep):
-                    log_wait(step.reason, step.seconds)
+                    log_wait(step.reason, step.seconds, step.then)
                     await pause(self._clock, step.seconds)
                 elif isinstance(step, Penalty):
                     log_wait("time penalty", step.seconds)
@@ -353,7 +353,8 @@ class AsyncLiquidationClient(ClientBase):
         started = time.perf_counter()
         outcome: Outcome
         try:
-            async with within(self.deadline) as deadline:
+            seconds, timeout = self._limits(request, timeout)
+            async with within(seconds) as deadline:
                 outcome = await self._exchange(request, token, timeout, deadline)
         except httpx.RequestError as exc:
             outcome = exc

@@ -27,6 +27,7 @@ from ._config import (
     token_from_environment,
     user_agent_headers,
 )
+from ._deadline import request_limits
 from ._gate import PenaltyGate
 from ._policy import Policy
 from ._reading import ACCEPT_ENCODING
@@ -136,6 +137,7 @@ class ClientBase:
             settle_timeout=check_non_negative(settle_timeout, "settle_timeout"),
             flat_timeout=check_non_negative(flat_timeout, "flat_timeout"),
             now=time.time if clock is None else clock.time,
+            deadline=self.deadline,
         )
         self._pending = PendingTargets(pending_file)
 
@@ -354,6 +356,9 @@ class ClientBase:
                 self._urls[path] = url
         return url
 
+    def _limits(self, request: Request, timeout: httpx.Timeout) -> tuple[float, httpx.Timeout]:
+        return request_limits(request.deadline, self.deadline, timeout)
+
     def _auth_headers(self, request: Request, token: str | None) -> dict[str, str] | None:
         """The request's own headers: its token (or this client's), cached; None when the
         httpx client already sends them (see _own_client_headers).
@@ -395,5 +400,5 @@ class ClientBase:
         )
 
 
-def log_wait(reason: str, seconds: float) -> None:
-    logger.warning("%s: waiting %.2f s before sending again", reason, seconds)
+def log_wait(reason: str, seconds: float, then: str = "sending again") -> None:
+    logger.warning("%s: waiting %.2f s before %s", reason, seconds, then)

@@ -308,7 +308,7 @@ class LiquidationClient(ClientBase):
                         pause(self._clock, remaining)
                     outcome = self._send(step.request, token, timeout)
                 elif isinstance(step, Sleep):
-                    log_wait(step.reason, step.seconds)
+                    log_wait(step.reason, step.seconds, step.then)
                     pause(self._clock, step.seconds)
                 elif isinstance(step, Penalty):
                     log_wait("time penalty", step.seconds)
@@ -353,7 +353,8 @@ class LiquidationClient(ClientBase):
         started = time.perf_counter()
         outcome: Outcome
         try:
-            with within(self.deadline) as deadline:
+            seconds, timeout = self._limits(request, timeout)
+            with within(seconds) as deadline:
                 outcome = self._exchange(request, token, timeout, deadline)
         except httpx.RequestError as exc:
             outcome = exc

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from contextvars import ContextVar
 
+import httpx
+
 DEADLINE: ContextVar[float | None] = ContextVar("tradovate_liquidate_deadline", default=None)
 
 
@@ -29,3 +31,16 @@ def passed(deadline: float) -> bool:
 
 def exceeded_message(seconds: float) -> str:
     return f"no complete answer within the {seconds:g} s deadline"
+
+
+def request_limits(
+    wanted: float | None, deadline: float, timeout: httpx.Timeout
+) -> tuple[float, httpx.Timeout]:
+    """One request's deadline and timeouts: the client's, cut to `wanted` seconds when a
+    step asks for less (verification's reads, within the settle window)."""
+    if wanted is None:
+        return deadline, timeout
+    cap = max(min(wanted, deadline), 0.001)  # never 0: that means "no limit" to httpx
+    times = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    cut = [cap if value is None else min(value, cap) for value in times]
+    return cap, httpx.Timeout(connect=cut[0], read=cut[1], write=cut[2], pool=cut[3])

@@ -5,6 +5,9 @@
   fail, OutcomeUnknownError and nothing is sent; only when the records show nothing of
   ours working does the request go out.
 - An uncertain answer is settled from the server's records (_verify.py).
+- With verification on, every send carries a customTag50: the caller's custom_tag, or
+  the client's own (INTERNAL_TAG_PREFIX and random digits), so that our order is told
+  apart from any other program's exactly.
 - confirm=True then waits for the position to read 0.
 
 The success path sends the one POST and nothing else.
@@ -13,18 +16,21 @@ The success path sends the one POST and nothing else.
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import TYPE_CHECKING
 
 from ._exceptions import LiquidationRejected, OutcomeUnknownError, TradovateError
-from ._pending import Pending, PendingTargets
+from ._pending import Key, Pending, PendingTargets
 from ._policy import Policy, liquidation_steps
 from ._result import LiquidationResult
 from ._steps import Steps
 from ._verify import (
     DONE_STATUSES,
+    Anchor,
     Target,
     Verdict,
     Verification,
+    dated,
     flat_steps,
     judge,
     settle_steps,
@@ -35,6 +41,10 @@ from ._verify import (
 if TYPE_CHECKING:
     from tradovate_api.models import LiquidatePositionRequest
 
+#: The start of the customTag50 the client sends when the caller gave none: "tl-" and 16
+#: random hex digits, 19 characters (the vendor allows 64). A caller's tag always wins.
+INTERNAL_TAG_PREFIX = "tl-"
+
 
 def outcome_steps(
     policy: Policy,
@@ -43,14 +53,17 @@ def outcome_steps(
     body: LiquidatePositionRequest,
     confirm: bool,
 ) -> Steps[LiquidationResult]:
-    tag = body.custom_tag_50 if isinstance(body.custom_tag_50, str) else None
-    target = Target(body.account_id, body.contract_id, tag)
     key = (body.account_id, body.contract_id)
     if not verification.enabled:
         return (yield from liquidation_steps(policy, body))
     entry = pending.get(key)
-    result = None if entry is None else (yield from _check_pending(policy, target, entry))
+    result = None
+    if entry is not None:
+        result = yield from _check_pending(policy, verification, pending, key, entry)
+        entry = pending.get(key)  # the check drops an entry whose order is settled
     if result is None:
+        body = _tagged(body, entry)
+        target = Target(body.account_id, body.contract_id, body.custom_tag_50)  # type: ignore[arg-type]
         result = yield from _send_and_settle(policy, verification, pending, body, target)
     if result.flat or (result.verified and _filled(result)):
         pending.clear(key)
@@ -63,6 +76,23 @@ def outcome_steps(
     return result
 
 
+def _tagged(body: LiquidatePositionRequest, entry: Pending | None) -> LiquidatePositionRequest:
+    """The body with a customTag50: the caller's, else the pending send's, else our own.
+
+    Without a tag, another program's closing order placed just before ours could pass
+    for ours; with one, verification matches our order exactly (/command/deps). A target
+    still pending keeps its tag, so every send for it is found by one check.
+    """
+    if isinstance(body.custom_tag_50, str):
+        return body
+    import attrs
+
+    tag = (
+        entry.tag if entry is not None and entry.tag else INTERNAL_TAG_PREFIX + os.urandom(8).hex()
+    )
+    return attrs.evolve(body, custom_tag_50=tag)
+
+
 def _send_and_settle(
     policy: Policy,
     verification: Verification,
@@ -71,28 +101,26 @@ def _send_and_settle(
     target: Target,
 ) -> Steps[LiquidationResult]:
     key = (target.account_id, target.contract_id)
-    sent_at = verification.now()
+    anchor = Anchor(verification.now(), verification.now)
     try:
-        answered = yield from liquidation_steps(policy, body)
+        answered = yield from dated(liquidation_steps(policy, body), anchor)
     except (OutcomeUnknownError, LiquidationRejected) as exc:
         hint = exc.order_id if isinstance(exc, LiquidationRejected) else None
         if isinstance(exc, LiquidationRejected) and hint is None and _known(exc.reason):
             raise  # a refusal the spec knows, without an order: certain, nothing was done
-        pending.add(key, sent_at, hint, target.custom_tag)
-        return (
-            yield from _settle(
-                policy, verification, pending, target._replace(order_hint=hint), sent_at, exc
-            )
-        )
-    pending.add(key, sent_at, answered.order_id, target.custom_tag)
-    if answered.order_id is not None:
+        pending.add(key, anchor.since(), hint, target.custom_tag)
+        target = target._replace(order_hint=hint)
+        return (yield from _settle(policy, verification, pending, target, anchor, exc))
+    known = answered.order_id is not None
+    pending.add(key, anchor.since(), answered.order_id, target.custom_tag, answered=known)
+    if known:
         return answered  # Success with its order: the answer decides, no read is spent
     cause = OutcomeUnknownError(
         "the server answered Success without an orderId",
         account_id=target.account_id,
         contract_id=target.contract_id,
     )
-    return (yield from _settle(policy, verification, pending, target, sent_at, cause))
+    return (yield from _settle(policy, verification, pending, target, anchor, cause))
 
 
 def _settle(
@@ -100,44 +128,60 @@ def _settle(
     verification: Verification,
     pending: PendingTargets,
     target: Target,
-    since: float,
+    anchor: Anchor,
     cause: TradovateError,
 ) -> Steps[LiquidationResult]:
-    verdict, net_pos = yield from settle_steps(policy, verification, target, since, cause)
+    verdict, net_pos = yield from settle_steps(policy, verification, target, anchor, cause)
     result = _result(target, verdict, net_pos)
-    pending.add((target.account_id, target.contract_id), since, result.order_id)
+    pending.add((target.account_id, target.contract_id), anchor.since(), result.order_id)
     return result
 
 
 def _check_pending(
-    policy: Policy, target: Target, entry: Pending
+    policy: Policy, verification: Verification, pending: PendingTargets, key: Key, entry: Pending
 ) -> Steps[LiquidationResult | None]:
-    """Our order since the first send, if one is working or settled the position; else None."""
+    """Our order since the first send, if one is working or settled the position; else
+    None (and the entry is dropped when our order is known done or dead)."""
+    if entry.problem is not None:
+        raise OutcomeUnknownError(
+            f"an earlier liquidation of this position may be unsettled, but {entry.problem}; "
+            "nothing was sent. Check the position's orders, then remove that entry.",
+            account_id=key[0],
+            contract_id=key[1],
+        )
     # Our order carries the first send's tag (or none), whatever this call's tag is.
-    hinted = target._replace(order_hint=entry.order_id, custom_tag=entry.tag)
+    hinted = Target(*key, custom_tag=entry.tag, order_hint=entry.order_id)
+    anchor = Anchor(entry.since, verification.now, server=entry.since)
     try:
-        snapshot = yield from snapshot_steps(policy, hinted, entry.since)
+        snapshot = yield from snapshot_steps(policy, hinted, anchor)
     except OutcomeUnknownError as exc:
         raise OutcomeUnknownError(
             "an earlier liquidation of this position is unsettled, and reading the server's "
             f"records failed ({exc.message}); nothing was sent. Try again once reads work.",
             response=exc.response,
-            account_id=target.account_id,
-            contract_id=target.contract_id,
+            account_id=key[0],
+            contract_id=key[1],
         ) from exc
     verdict = judge(snapshot)
-    if verdict.kind == "ambiguous":
+    if verdict.kind == "ambiguous" or snapshot.unchecked:
         raise OutcomeUnknownError(
-            f"an earlier liquidation of this position is unsettled and {len(snapshot.candidates)} "
-            "orders could be its closing order; nothing was sent. Check the account's orders.",
-            account_id=target.account_id,
-            contract_id=target.contract_id,
+            "an earlier liquidation of this position is unsettled and "
+            f"{len(snapshot.candidates) + snapshot.unchecked} orders could be its closing "
+            "order; nothing was sent. Check the account's orders.",
+            account_id=key[0],
+            contract_id=key[1],
         )
+    order = verdict.order
+    if verdict.kind == "not_done" or (
+        verdict.kind == "done"
+        and order is not None
+        and snapshot.net_pos != 0
+        and status_of(order) in DONE_STATUSES
+    ):
+        pending.clear(key)  # ours is settled (dead, or filled with nothing of ours working)
+        return None  # the position is new, or was never touched: send
     if verdict.kind != "done":
         return None
-    order = verdict.order
-    if order is not None and snapshot.net_pos != 0 and status_of(order) in DONE_STATUSES:
-        return None  # ours filled and nothing of ours works: the position is new, send
     return _result(hinted, verdict, snapshot.net_pos)
 
 

@@ -8,6 +8,17 @@ With a file, the file is the record: every read and change re-reads it under an
 exclusive lock (flock on a `.lock` file beside it), so processes sharing it never lose
 each other's entries. A file that cannot be written is refused when the client is built,
 before anything is sent; a write that fails later is logged, never raised after a send.
+
+A file that cannot be read (not JSON, not a list, a row without its account and contract)
+may hold any target, so every target is refused (an entry with a `problem`, which the
+call turns into OutcomeUnknownError before sending), and the file is never overwritten:
+its entries are still someone's record. A row whose account and contract read but whose
+`since` (NaN, infinite, not a number), `order_id` or `tag` does not, refuses that target
+alone.
+
+Entries are dropped once settled (see _outcome.py). Growth is bounded: past MAX_ANSWERED
+entries whose closing order the server named in a Success answer, the oldest of those
+are dropped; an entry whose outcome is unknown is never dropped for room.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 import threading
 from collections.abc import Iterator
@@ -27,12 +39,16 @@ except ImportError:  # not on POSIX: one process per state file
     fcntl = None  # type: ignore[assignment]
 
 Key = tuple[int, int]  # (account_id, contract_id)
+#: At most this many entries from Success answers with an order id are kept (oldest go).
+MAX_ANSWERED = 1000
 
 
 class Pending(NamedTuple):
-    since: float  # wall-clock time of the first send still unsettled
+    since: float  # the first send still unsettled, by the server's clock when known
     order_id: int | None
     tag: str | None = None  # the custom_tag of that first send: its order carries it
+    answered: bool = False  # the server's Success answer named the order
+    problem: str | None = None  # the state file's entry could not be read: refuse
 
 
 class PendingTargets:
@@ -43,27 +59,48 @@ class PendingTargets:
         self._lock = threading.Lock()
         if self._path is not None:
             _check_writable(self._path)
+        self._broken: str | None = None  # why the whole file could not be read
         self._entries: dict[Key, Pending] = self._load()
 
     def get(self, key: Key) -> Pending | None:
         if self._path is None:  # memory alone: every call asks, so no lock object is made
             return self._entries.get(key)
         with self._lock, self._file_lock():
+            if self._broken is not None:
+                return Pending(math.nan, None, problem=self._broken)
             return self._entries.get(key)
 
-    def add(self, key: Key, since: float, order_id: int | None, tag: str | None = None) -> None:
+    def add(
+        self,
+        key: Key,
+        since: float,
+        order_id: int | None,
+        tag: str | None = None,
+        *,
+        answered: bool = False,
+    ) -> None:
         """Pending from `since`, unless it already is from earlier (the first send counts)."""
         with self._lock, self._file_lock():
             known = self._entries.get(key)
             if known is None:
-                self._entries[key] = Pending(since, order_id, tag)
+                self._entries[key] = Pending(since, order_id, tag, answered)
             else:
                 self._entries[key] = Pending(
                     min(known.since, since),
                     known.order_id if order_id is None else order_id,
-                    known.tag,
+                    known.tag or tag,
+                    answered and known.answered,
+                    known.problem,
                 )
+            self._bound()
             self._save()
+
+    def _bound(self) -> None:
+        answered = [key for key, entry in self._entries.items() if entry.answered]
+        if len(answered) > MAX_ANSWERED:
+            answered.sort(key=lambda key: self._entries[key].since)
+            for key in answered[: len(answered) - MAX_ANSWERED]:
+                del self._entries[key]
 
     def clear(self, key: Key) -> None:
         with self._lock, self._file_lock():
@@ -95,25 +132,23 @@ class PendingTargets:
             os.close(descriptor)  # closing releases the lock
 
     def _load(self) -> dict[Key, Pending]:
+        self._broken = None
         if self._path is None or not self._path.exists():
             return {}
         try:
             rows = json.loads(self._path.read_text(encoding="utf-8"))
-            return {
-                (int(row["account_id"]), int(row["contract_id"])): Pending(
-                    float(row["since"]),
-                    None if row.get("order_id") is None else int(row["order_id"]),
-                    None if row.get("tag") is None else str(row["tag"]),
-                )
-                for row in rows
-            }
-        except (OSError, ValueError, TypeError, KeyError) as exc:
-            # A state file we cannot read must not let the CLI send blind.
-            raise ValueError(f"pending state file {self._path}: unreadable ({exc})") from None
+            if not isinstance(rows, list):
+                raise TypeError("not a JSON list")
+            entries = dict(_entry(row, self._path) for row in rows)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            # Any target may be in it: none may be sent blind (see the module docstring).
+            self._broken = f"the pending state file {self._path} cannot be read ({exc})"
+            return {}
+        return entries
 
     def _save(self) -> None:
-        if self._path is None:
-            return
+        if self._path is None or self._broken is not None:
+            return  # an unreadable file is someone's record: never written over
         try:
             self._write()
         except OSError as exc:
@@ -132,9 +167,11 @@ class PendingTargets:
             {
                 "account_id": a,
                 "contract_id": c,
-                "since": p.since,
+                "since": None if p.problem is not None else p.since,
                 "order_id": p.order_id,
                 "tag": p.tag,
+                "answered": p.answered,
+                **({} if p.problem is None else {"problem": p.problem}),
             }
             for (a, c), p in sorted(self._entries.items())
         ]
@@ -152,6 +189,29 @@ class PendingTargets:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+
+
+def _entry(row: dict[str, object], path: Path) -> tuple[Key, Pending]:
+    """One row of the file; a row that names its target but not the rest is a problem."""
+    key = (int(row["account_id"]), int(row["contract_id"]))  # type: ignore[call-overload]
+    if isinstance(row.get("problem"), str):  # kept as written by an earlier run
+        return key, Pending(math.nan, None, problem=str(row["problem"]))
+    try:
+        since = row["since"]
+        if isinstance(since, bool) or not isinstance(since, int | float):
+            raise ValueError(f"since is {since!r}")
+        if not math.isfinite(since):
+            raise ValueError(f"since is {since}")
+        order_id = row.get("order_id")
+        if order_id is not None and (isinstance(order_id, bool) or not isinstance(order_id, int)):
+            raise ValueError(f"order_id is {order_id!r}")
+        tag = row.get("tag")
+        if tag is not None and not isinstance(tag, str):
+            raise ValueError(f"tag is {tag!r}")
+    except (KeyError, ValueError) as exc:
+        problem = f"its entry in the pending state file {path} is unreadable ({exc})"
+        return key, Pending(math.nan, None, problem=problem)
+    return key, Pending(float(since), order_id, tag, row.get("answered") is True)
 
 
 def _check_writable(path: Path) -> None:

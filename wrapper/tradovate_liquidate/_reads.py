@@ -4,11 +4,15 @@ A read changes nothing, so unlike the liquidation it may be sent again after a t
 a dropped connection, a 5xx or an unreadable answer: at most READ_ATTEMPTS times in all,
 waiting READ_BACKOFF, then twice that, between tries. A 401, 408, 423, 429, a captcha
 or a penalty beyond the budget follow `exchange`'s rules, as for the liquidation.
+
+Within verification a read carries a Budget: no try starts after its window ends, and
+every request is cut at its hard end, so a slow server cannot stretch verification.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._answers import redact
 from ._exceptions import OutcomeUnknownError, UnexpectedResponseError
@@ -29,6 +33,20 @@ class ReadFailedError(OutcomeUnknownError):
     """A read got no usable answer after READ_ATTEMPTS tries (it changed nothing)."""
 
 
+class Budget(NamedTuple):
+    """The time verification's reads may take, by `now` (wall-clock seconds)."""
+
+    now: Callable[[], float]
+    until: float  # no try starts after this (the first try of a round's first read may)
+    hard: float  # every request ends by this: `until` plus one request deadline
+
+    def left(self) -> float:
+        return self.hard - self.now()
+
+    def over(self) -> bool:
+        return self.now() >= self.until
+
+
 def rows_steps(
     policy: Policy,
     operation: Any,  # an Operation of any tag module (each defines its own class)
@@ -37,6 +55,7 @@ def rows_steps(
     context: dict[str, Any],
     *,
     single: bool = False,
+    budget: Budget | None = None,
 ) -> Steps[list[Any]]:
     """GET `operation`: its JSON array as `model`s, tried as the module docstring says.
 
@@ -46,9 +65,16 @@ def rows_steps(
     last: OutcomeUnknownError | None = None
     for attempt in range(READ_ATTEMPTS):
         if attempt:
-            yield Sleep(READ_BACKOFF * 2 ** (attempt - 1), "read failed")
+            wait = READ_BACKOFF * 2 ** (attempt - 1)
+            if budget is not None and budget.now() + wait >= budget.until:
+                break  # the settle window ends first: no more tries
+            yield Sleep(wait, "read failed", "reading again")
+        if budget is not None:
+            request = request._replace(deadline=budget.left())
+            if request.deadline <= 0:  # type: ignore[operator]
+                break
         try:
-            response, answer = yield from exchange(policy, lambda _ticket: request, context)
+            response, answer = yield from exchange(policy, _fixed(request), context)
         except OutcomeUnknownError as exc:
             last = exc
             continue
@@ -64,39 +90,54 @@ def rows_steps(
                 response=redact(response),
                 **context,
             )
-    assert last is not None
+    if last is None:
+        raise ReadFailedError(f"GET {operation.path}: no time was left to read", **context)
     raise ReadFailedError(
-        f"GET {operation.path}: no usable answer after {READ_ATTEMPTS} tries ({last.message})",
+        f"GET {operation.path}: no usable answer after {attempt + 1} tries ({last.message})",
         response=last.response,
         **context,
     ) from last
 
 
-def positions_steps(policy: Policy, account_id: int) -> Steps[list[Position]]:
+def _fixed(request: Request) -> Callable[[str | None], Request]:
+    return lambda _ticket: request
+
+
+def positions_steps(
+    policy: Policy, account_id: int, budget: Budget | None = None
+) -> Steps[list[Position]]:
     from tradovate_api.api.position import POSITION_DEPENDENTS
     from tradovate_api.models import Position
 
     context = {"account_id": account_id}
     params = {"masterid": account_id}
-    return (yield from rows_steps(policy, POSITION_DEPENDENTS, params, Position, context))
+    return (
+        yield from rows_steps(policy, POSITION_DEPENDENTS, params, Position, context, budget=budget)
+    )
 
 
-def orders_steps(policy: Policy, account_id: int) -> Steps[list[Order]]:
+def orders_steps(
+    policy: Policy, account_id: int, budget: Budget | None = None
+) -> Steps[list[Order]]:
     from tradovate_api.api.order import ORDER_DEPENDENTS
     from tradovate_api.models import Order
 
     context = {"account_id": account_id}
     params = {"masterid": account_id}
-    return (yield from rows_steps(policy, ORDER_DEPENDENTS, params, Order, context))
+    return (yield from rows_steps(policy, ORDER_DEPENDENTS, params, Order, context, budget=budget))
 
 
-def commands_steps(policy: Policy, account_id: int, order_id: int) -> Steps[list[Command]]:
+def commands_steps(
+    policy: Policy, account_id: int, order_id: int, budget: Budget | None = None
+) -> Steps[list[Command]]:
     from tradovate_api.api.command import COMMAND_DEPENDENTS
     from tradovate_api.models import Command
 
     context = {"account_id": account_id}
     params = {"masterid": order_id}
-    return (yield from rows_steps(policy, COMMAND_DEPENDENTS, params, Command, context))
+    return (
+        yield from rows_steps(policy, COMMAND_DEPENDENTS, params, Command, context, budget=budget)
+    )
 
 
 def net_position_of(positions: list[Position], contract_id: int) -> int:

@@ -21,7 +21,8 @@ class Request(NamedTuple):
 
     `max_bytes` bounds the answer after decompression (see _reading.py). `token`
     overrides the driver's token for this request; `bearer=False` sends no Authorization
-    header at all (a sign-in).
+    header at all (a sign-in). `deadline` (seconds) shortens the client's deadline for
+    this request alone: verification's reads stop when its settle window does.
     """
 
     method: str
@@ -31,6 +32,7 @@ class Request(NamedTuple):
     max_bytes: int
     token: str | None = None
     bearer: bool = True
+    deadline: float | None = None
 
 
 # Plain classes rather than dataclasses: dataclasses cost a cold import several ms.
@@ -42,13 +44,17 @@ class Send:
 
 
 class Sleep:
-    """Wait before the next step (this call only); `reason` is what the log says."""
+    """Wait before the next step (this call only); the log says `reason` and what the
+    wait comes before (`then`)."""
 
-    __slots__ = ("reason", "seconds")
+    __slots__ = ("reason", "seconds", "then")
 
-    def __init__(self, seconds: float, reason: str = "no connection") -> None:
+    def __init__(
+        self, seconds: float, reason: str = "no connection", then: str = "sending again"
+    ) -> None:
         self.seconds = seconds
         self.reason = reason
+        self.then = then
 
 
 class Penalty:

@@ -11,8 +11,17 @@ orders on that contract, a few times within `settle_timeout`, and decides:
 
 A candidate is an order of that account on that contract, on the closing side (opposite
 to the position as read; either side once it reads 0), created at or after the send by
-the server's clock, less CLOCK_SKEW_ALLOWANCE. With a custom_tag, only an order whose
-New command carries that customTag50 is one.
+the server's clock, less CLOCK_SKEW_ALLOWANCE. With a custom_tag (the caller's, or the
+client's own, see _outcome.py), only an order whose New command carries that customTag50
+is one.
+
+The send's instant is the server's (an Anchor): the Date header of the liquidation's
+answer, or else of the first read, less the local time elapsed since the send. Only when
+no answer carried a Date does this machine's clock stand in for it.
+
+Verification is bounded in time, not only in rounds: no read or round starts after
+`settle_timeout`, and every request ends one request deadline after it at the latest
+(_reads.Budget); at most MAX_TAG_READS orders' commands are read per round.
 """
 
 from __future__ import annotations
@@ -21,24 +30,30 @@ from collections.abc import Callable
 from datetime import UTC
 from typing import TYPE_CHECKING, NamedTuple
 
-from ._config import CLOCK_SKEW_ALLOWANCE
+import httpx
+
+from ._config import CLOCK_SKEW_ALLOWANCE, DEFAULT_DEADLINE
 from ._exceptions import NotFlatError, NotLiquidatedError, OutcomeUnknownError, TradovateError
 from ._policy import Policy
 from ._reads import (
+    Budget,
     commands_steps,
     net_position_of,
     net_position_steps,
     orders_steps,
     positions_steps,
 )
-from ._steps import Sleep, Steps
+from ._steps import Sleep, Steps, T
 
 if TYPE_CHECKING:
     from tradovate_api.models import Order
 
 #: Settle polling: first wait, doubling up to the cap, and at most this many rounds (each
-#: round reads the position and the orders, plus each candidate's commands with a tag).
+#: round reads the position and the orders, plus candidates' commands with a tag).
 SETTLE_FIRST_WAIT, SETTLE_MAX_WAIT, MAX_SETTLE_ROUNDS = 0.5, 2.0, 6
+#: With a tag: at most this many orders' commands (/command/deps) read in one round, the
+#: newest first; those left wait for the next round, and any never read leave it unknown.
+MAX_TAG_READS = 4
 #: Flat polling (confirm=True, wait_until_flat): first wait, doubling up to the cap.
 FLAT_FIRST_WAIT, FLAT_MAX_WAIT = 0.25, 2.0
 
@@ -53,6 +68,7 @@ class Verification(NamedTuple):
     settle_timeout: float
     flat_timeout: float
     now: Callable[[], float]  # wall-clock seconds
+    deadline: float = DEFAULT_DEADLINE  # one request's, the client's `deadline`
 
 
 class Target(NamedTuple):
@@ -65,6 +81,8 @@ class Target(NamedTuple):
 class Snapshot(NamedTuple):
     net_pos: int
     candidates: list[Order]
+    exact: bool = False  # matched by tag or order id: several are not ambiguous
+    unchecked: int = 0  # candidates whose tag is not read yet (MAX_TAG_READS)
 
 
 class Verdict(NamedTuple):
@@ -72,40 +90,104 @@ class Verdict(NamedTuple):
     order: Order | None = None
 
 
+class Anchor:
+    """The instant of the send: by this machine's clock (`local`), and by the server's once
+    an answer's Date header told it. `dates` gathers (Date header, local time it came)."""
+
+    __slots__ = ("dates", "local", "now", "server")
+
+    def __init__(self, local: float, now: Callable[[], float], server: float | None = None):
+        self.local, self.now, self.server = local, now, server
+        self.dates: list[tuple[str, float]] = []
+
+    def since(self) -> float:
+        """The send by the server's clock; this machine's when no answer had a Date."""
+        if self.server is None:
+            for header, came in self.dates:
+                moment = server_time(header)
+                if moment is not None:
+                    # Date is truncated to the second: this errs early, never late.
+                    self.server = moment - max(came - self.local, 0.0)
+                    break
+        return self.local if self.server is None else self.server
+
+
+def server_time(header: str) -> float | None:
+    from email.utils import parsedate_to_datetime
+
+    try:
+        moment = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def dated(steps: Steps[T], anchor: Anchor) -> Steps[T]:
+    """`steps`, noting each answer's Date header on `anchor` (no parsing: that waits until
+    verification needs it, so the success path pays a header look-up at most)."""
+    outcome = None
+    try:
+        while True:
+            try:
+                step = steps.send(outcome)
+            except StopIteration as done:
+                result: T = done.value
+                return result
+            outcome = yield step
+            if isinstance(outcome, httpx.Response) and (date := outcome.headers.get("date")):
+                anchor.dates.append((date, anchor.now()))
+    finally:
+        steps.close()
+
+
 def status_of(order: Order) -> str:
     status = order.ord_status
     return str(getattr(status, "value", status))
 
 
-def snapshot_steps(policy: Policy, target: Target, since: float) -> Steps[Snapshot]:
-    """The position and the candidates, as the server's records show them now."""
-    positions = yield from positions_steps(policy, target.account_id)
+def snapshot_steps(
+    policy: Policy,
+    target: Target,
+    anchor: Anchor,
+    budget: Budget | None = None,
+    checked: dict[int, bool] | None = None,
+) -> Steps[Snapshot]:
+    """The position and the candidates, as the server's records show them now.
+
+    `checked` keeps, across rounds, whether each order read so far carries our tag."""
+    account = target.account_id
+    positions = yield from dated(positions_steps(policy, account, budget), anchor)
     net_pos = net_position_of(positions, target.contract_id)
-    orders = yield from orders_steps(policy, target.account_id)
+    orders = yield from dated(orders_steps(policy, account, budget), anchor)
     if target.order_hint is not None:
         # Our order is known by its id: nothing else on the contract can be taken for ours
         # (the account's own later trades, or another program's exit), and no command
         # needs reading.
-        return Snapshot(net_pos, [order for order in orders if order.id == target.order_hint])
+        hinted = [order for order in orders if order.id == target.order_hint]
+        return Snapshot(net_pos, hinted, exact=True)
+    since = anchor.since()
     candidates = [order for order in orders if _is_candidate(order, target, net_pos, since)]
-    if target.custom_tag is not None:
-        tagged = []
-        for order in candidates:
-            if order.id == target.order_hint:
-                tagged.append(order)  # known ours by its id, whatever tag it was sent with
-                continue
-            commands = yield from commands_steps(policy, target.account_id, int(order.id))  # type: ignore[arg-type]
-            if any(command.custom_tag_50 == target.custom_tag for command in commands):
-                tagged.append(order)
-        candidates = tagged
-    return Snapshot(net_pos, candidates)
+    if target.custom_tag is None:
+        return Snapshot(net_pos, candidates)
+    checked = {} if checked is None else checked
+    unread = sorted((_id(o) for o in candidates if _id(o) not in checked), reverse=True)
+    for order_id in unread[:MAX_TAG_READS]:  # newest first: ours was placed last
+        commands = yield from commands_steps(policy, account, order_id, budget)
+        checked[order_id] = any(c.custom_tag_50 == target.custom_tag for c in commands)
+    tagged = [order for order in candidates if checked.get(_id(order))]
+    left = sum(_id(order) not in checked for order in candidates)
+    return Snapshot(net_pos, tagged, exact=True, unchecked=left)
+
+
+def _id(order: Order) -> int:
+    return order.id if isinstance(order.id, int) else 0  # a candidate's is always an int
 
 
 def _is_candidate(order: Order, target: Target, net_pos: int, since: float) -> bool:
     if order.contract_id != target.contract_id or not isinstance(order.id, int):
         return False
-    if order.id == target.order_hint:
-        return True
     created = order.timestamp
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)  # Tradovate writes UTC
@@ -118,11 +200,13 @@ def _is_candidate(order: Order, target: Target, net_pos: int, since: float) -> b
 def judge(snapshot: Snapshot) -> Verdict:
     """What the records say, the decision table of the module docstring."""
     candidates = snapshot.candidates
+    if snapshot.unchecked and not candidates:
+        return Verdict("nothing_yet")  # ours may be among the orders not read yet
     working = [o for o in candidates if status_of(o) not in DONE_STATUSES | DEAD_STATUSES]
     acted = [o for o in candidates if status_of(o) not in DEAD_STATUSES]
     if snapshot.net_pos == 0 and not working:
         return Verdict("done", acted[-1] if len(acted) == 1 else None)
-    if len(acted) > 1:
+    if len(acted) > 1 or (len(candidates) > 1 and not snapshot.exact):
         return Verdict("ambiguous")
     if acted:
         return Verdict("done", acted[0])
@@ -132,13 +216,19 @@ def judge(snapshot: Snapshot) -> Verdict:
 
 
 def settle_steps(
-    policy: Policy, verification: Verification, target: Target, since: float, cause: TradovateError
+    policy: Policy,
+    verification: Verification,
+    target: Target,
+    anchor: Anchor,
+    cause: TradovateError,
 ) -> Steps[tuple[Verdict, int]]:
     """Poll until the records decide; (a "done" verdict, the net position) or raises."""
-    deadline = verification.now() + verification.settle_timeout
-    wait, first_net = SETTLE_FIRST_WAIT, None
+    until = verification.now() + verification.settle_timeout
+    budget = Budget(verification.now, until, until + verification.deadline)
+    wait, first_net, unchecked = SETTLE_FIRST_WAIT, None, 0
+    checked: dict[int, bool] = {}
     for _ in range(MAX_SETTLE_ROUNDS):
-        snapshot = yield from _read_or_unknown(policy, target, since, cause)
+        snapshot = yield from _read_or_unknown(policy, target, anchor, cause, budget, checked)
         verdict = judge(snapshot)
         if verdict.kind == "done":
             return verdict, snapshot.net_pos
@@ -148,20 +238,27 @@ def settle_steps(
             raise _not_liquidated(cause, verdict.order, snapshot.net_pos)
         if first_net is not None and snapshot.net_pos != first_net:
             raise _unknown(cause, f"no order found, but the position moved to {snapshot.net_pos}")
-        first_net = snapshot.net_pos
-        remaining = deadline - verification.now()
+        first_net, unchecked = snapshot.net_pos, snapshot.unchecked
+        remaining = until - verification.now()
         if remaining <= 0:
             break
-        yield Sleep(min(wait, remaining), "verifying")
+        yield Sleep(min(wait, remaining), "verifying", "reading the server's records again")
         wait = min(wait * 2, SETTLE_MAX_WAIT)
+    if unchecked:
+        raise _unknown(cause, f"{unchecked} candidate orders whose tag could not be read in time")
     raise _not_liquidated(cause, None, first_net)
 
 
 def _read_or_unknown(
-    policy: Policy, target: Target, since: float, cause: TradovateError
+    policy: Policy,
+    target: Target,
+    anchor: Anchor,
+    cause: TradovateError,
+    budget: Budget,
+    checked: dict[int, bool],
 ) -> Steps[Snapshot]:
     try:
-        return (yield from snapshot_steps(policy, target, since))
+        return (yield from snapshot_steps(policy, target, anchor, budget, checked))
     except OutcomeUnknownError as exc:
         raise _unknown(cause, f"the reads failed: {exc.message}") from exc
 
@@ -228,7 +325,7 @@ def flat_steps(
                 account_id=account_id,
                 contract_id=contract_id,
             )
-        yield Sleep(min(wait, remaining), "waiting for flat")
+        yield Sleep(min(wait, remaining), "waiting for flat", "reading the position again")
         wait = min(wait * 2, FLAT_MAX_WAIT)
 
 

@@ -61,6 +61,8 @@ class FakeTradovate:
         accept_delay: float = 0.0,
         fill_delay: float = 0.0,
         fill_mode: FillMode = "fill",
+        clock_offset: float = 0.0,
+        date_header: bool = True,
     ) -> None:
         """`open_book`: every account is active, every contract open, and every position not
         set explicitly holds one lot until liquidated. Generated requests (schemathesis,
@@ -69,19 +71,25 @@ class FakeTradovate:
         `clock` is wall-clock seconds (order timestamps are written from it); a test moves
         a hand-driven one. Orders go PendingNew -> Working after `accept_delay`, then
         Filled after `fill_delay`; `fill_mode` "never" leaves them Working, "reject" has
-        the exchange reject them instead (see _orders.py)."""
+        the exchange reject them instead (see _orders.py).
+
+        `clock_offset` (settable later) puts the server's clock that many seconds ahead
+        of `clock` (negative: behind), for order timestamps and the HTTP Date header that
+        every answer carries (`date_header=False` leaves it out)."""
         if fill_mode not in FILL_MODES:
             raise ValueError(f"fill_mode must be one of {FILL_MODES}, not {fill_mode!r}")
         self.latency = latency
         self.open_book = open_book
-        self._clock = clock
+        self._wall = clock
+        self.clock_offset = clock_offset
+        self.date_header = date_header
         self._lock = threading.Lock()
         self._tokens: dict[str, float] = {}
-        self.auth = (auth or FakeAuth()).bind(self._tokens, clock)
+        self.auth = (auth or FakeAuth()).bind(self._tokens, self._clock)
         self._accounts: dict[int, AccountStatus] = {}
         self._contracts: dict[int, bool] = {}
         self._symbols: dict[int, str] = {}  # contract id -> its symbol (/contract/items)
-        self._book = Book(clock, accept_delay, fill_delay, fill_mode)
+        self._book = Book(self._clock, accept_delay, fill_delay, fill_mode)
         self._late: list[tuple[float, dict[str, Any]]] = []
         self._account_ids = itertools.count(100_001)
         self._limiter = Limiter(rate_limit)
@@ -89,6 +97,10 @@ class FakeTradovate:
         self._standing: list[Fault] = []
         self.orders: list[OrderEvent] = []
         self.requests: list[ReceivedRequest] = []
+
+    def _clock(self) -> float:
+        """The server's clock: the test's, moved by `clock_offset`."""
+        return self._wall() + self.clock_offset
 
     def __repr__(self) -> str:
         return (
@@ -277,7 +289,8 @@ class FakeTradovate:
             kept = kept_body(path, body)  # never a password
             received = ReceivedRequest(method, path, kept, reply.status, answer, user_agent)
             self.requests.append(received)
-        return disturb(reply, faults, self.latency)
+            date = self._clock() if self.date_header else None
+        return disturb(reply, faults, self.latency, date)
 
     def _settle(self) -> None:
         """Late actions and order status changes due by now (the caller holds the lock)."""

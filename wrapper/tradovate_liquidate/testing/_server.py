@@ -28,6 +28,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
     timeout = IDLE_CONNECTION_SECONDS
+    _date: float | None = None  # the fake server's clock for this answer's Date header
 
     def setup(self) -> None:
         if isinstance(self.request, ssl.SSLSocket):
@@ -61,6 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.drop:
             self.close_connection = True
             return
+        self._date = reply.date
         self.send_response(reply.status)
         if reply.content_type:
             self.send_header("Content-Type", reply.content_type)
@@ -70,6 +72,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(reply.body)
+
+    def send_header(self, keyword: str, value: str) -> None:
+        # The stdlib writes Date from this machine's clock; the fake's server has its own
+        # (and may send none).
+        if keyword.lower() == "date":
+            if self._date is None:
+                return
+            from ._wire import http_date
+
+            value = http_date(self._date)
+        super().send_header(keyword, value)
 
     def __getattr__(self, name: str) -> Any:
         # The stdlib looks up do_<METHOD> and answers 501 when it is missing; the fake must

@@ -62,5 +62,9 @@ def _finish(reply: Reply, request: httpx.Request, timed_out: bool) -> httpx.Resp
         raise httpx.RemoteProtocolError(
             "Server disconnected without sending a response.", request=request
         )
+    from ._wire import http_date
+
     headers = {"content-type": reply.content_type} if reply.content_type else {}
+    if reply.date is not None:
+        headers["date"] = http_date(reply.date)
     return httpx.Response(reply.status, headers=headers, content=reply.body, request=request)

@@ -22,6 +22,7 @@ class Reply:
     delay: float = 0.0
     drop: bool = False  # close the connection without answering
     allow: str = "POST"  # the Allow header of a 405
+    date: float | None = None  # the server's clock for the Date header (None: no header)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _json(payload: Mapping[str, Any], status: int = 200) -> Reply:
     return Reply(status, json.dumps(payload).encode(), "application/json")
 
 
-def disturb(reply: Reply, faults: list[Fault], latency: float) -> Reply:
+def disturb(reply: Reply, faults: list[Fault], latency: float, date: float | None = None) -> Reply:
     """Apply the faults that act on an answer already decided (and an order already sent)."""
     delay, drop = latency + reply.delay, reply.drop
     status, body, content_type = reply.status, reply.body, reply.content_type
@@ -81,4 +82,11 @@ def disturb(reply: Reply, faults: list[Fault], latency: float) -> Reply:
             body = body[: max(1, len(body) // 2)]
         elif kind in (FaultKind.UNKNOWN_REASON, FaultKind.EXTRA_FIELDS) and status == 200:
             body = fault.rewrite(body)
-    return Reply(status, body, content_type, delay, drop, reply.allow)
+    return Reply(status, body, content_type, delay, drop, reply.allow, date)
+
+
+def http_date(seconds: float) -> str:
+    """An IMF-fixdate, as servers write the Date header (whole seconds, truncated)."""
+    from email.utils import formatdate
+
+    return formatdate(int(seconds), usegmt=True)
