@@ -11,7 +11,6 @@ import os
 import ssl
 import time
 from collections.abc import Callable, Iterable
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -29,6 +28,7 @@ from ._async_support import (
     wait_for,
     within,
 )
+from ._audit import audit_of
 from ._base import ClientBase, Clock, log_wait, logger
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
@@ -139,9 +139,9 @@ class AsyncLiquidationClient(ClientBase):
             max_penalty_wait=max_penalty_wait,
             deadline=deadline,
             max_answer_bytes=max_answer_bytes,
-            on_event=on_event,
         )
         self._set_verification(verify_outcome, settle_timeout, flat_timeout, clock, pending_file)
+        self._audit = audit_of(on_event, self)  # wraps _send to record; None: no cost at all
         self._http: httpx.AsyncClient
         self._http, self._owns_http = self._http_client(
             new_http_client, httpx.AsyncClient, transport, http_client,
@@ -392,10 +392,5 @@ class AsyncLiquidationClient(ClientBase):
     async def __aenter__(self) -> AsyncLiquidationClient:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()

@@ -197,11 +197,12 @@ class Audit:
                     self.verdicts("liquidate_accounts", {}, result)
             raise
 
-    def watch(self, plan: Any) -> None:
-        """liquidate_accounts' AccountsPlan: each account's verdicts as it is reported, and
-        those of the accounts an authentication or rate-limit error stopped."""
-        plan.on_progress = self.progress(plan.on_progress)
-        plan.phases = functools.partial(self.judged_run, plan.phases)
+    def watch(self, plan: T) -> T:
+        """liquidate_accounts' AccountsPlan, recording each account's verdicts as it is
+        reported, and those of the accounts an authentication or rate-limit error stopped."""
+        plan.on_progress = self.progress(plan.on_progress)  # type: ignore[attr-defined]
+        plan.phases = functools.partial(self.judged_run, plan.phases)  # type: ignore[attr-defined]
+        return plan
 
     def progress(self, on_progress: Callable[[int, Any], object] | None) -> Callable[..., None]:
         """liquidate_accounts' on_progress, with each finished account's verdicts first."""

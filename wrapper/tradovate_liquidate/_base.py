@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 import httpx
 
 from ._arguments import check_flag, check_id, liquidation_request
-from ._audit import audit_of
 from ._batch import Batch
 from ._config import (
     MAX_PENALTY_ROUNDS,
@@ -43,6 +42,7 @@ if TYPE_CHECKING:
 
     from ._account import AccountResult
     from ._accounts import AccountsPlan
+    from ._audit import Audit
 
 logger = logging.getLogger("tradovate_liquidate")
 MAX_CACHED_URLS = 64
@@ -75,7 +75,6 @@ class ClientBase:
         max_penalty_wait: float,
         deadline: float,
         max_answer_bytes: int,
-        on_event: object,
     ) -> None:
         self._session = session_of(token, credentials, renew_before)
         self._token_source: Any = None  # with a session, each request carries its token
@@ -84,7 +83,7 @@ class ClientBase:
             self._token_source = token if callable(token) else check_token(token)
         self.base_url = resolve_base_url(environment, base_url)
         self._base_path = urlsplit(self.base_url).path  # logged paths are the server's
-        self._audit = audit_of(on_event, self)  # wraps the driver's _send; None: no cost
+        self._audit: Audit | None = None  # the driver's on_event (see _audit.audit_of)
         self.timeout = check_timeout(timeout)
         self.deadline = check_positive(deadline, "deadline")
         self._policy = Policy(
@@ -244,13 +243,10 @@ class ClientBase:
             wrap=lambda steps: self._signed_in(steps, {}),
             on_progress=check_progress(on_progress),  # type: ignore[arg-type]
         )
-        if self._audit is not None:  # a verdict per account, also of those a stop leaves
-            self._audit.watch(plan)
-        return plan, check_concurrency(concurrency)
+        return (self._audit.watch(plan) if self._audit else plan), check_concurrency(concurrency)
 
     def _signed_in(self, steps: Steps[T], context: dict[str, Any], call: str = "") -> Steps[T]:
-        """With credentials or a TokenManager, `steps` wrapped in the session's rules; with
-        on_event and a public `call` that decides a target, in its verdict record too."""
+        """With a session, `steps` in its rules; with on_event, a public `call`'s verdict too."""
         if self._session is not None:
             from ._session_steps import with_session
 

@@ -11,11 +11,11 @@ import os
 import ssl
 import time
 from collections.abc import Callable, Iterable
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._audit import audit_of
 from ._base import ClientBase, Clock, log_wait, logger
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
@@ -139,9 +139,9 @@ class LiquidationClient(ClientBase):
             max_penalty_wait=max_penalty_wait,
             deadline=deadline,
             max_answer_bytes=max_answer_bytes,
-            on_event=on_event,
         )
         self._set_verification(verify_outcome, settle_timeout, flat_timeout, clock, pending_file)
+        self._audit = audit_of(on_event, self)  # wraps _send to record; None: no cost at all
         self._http: httpx.Client
         self._http, self._owns_http = self._http_client(
             new_http_client, httpx.Client, transport, http_client,
@@ -392,10 +392,5 @@ class LiquidationClient(ClientBase):
     def __enter__(self) -> LiquidationClient:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
