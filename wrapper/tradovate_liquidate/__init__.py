@@ -14,6 +14,7 @@ lives in tradovate_liquidate.testing, which this package never imports.
 
 from typing import TYPE_CHECKING, Any
 
+from ._audit import AuditRecord
 from ._batch import DEFAULT_CONCURRENCY, LiquidationTarget
 from ._client import LiquidationClient
 from ._config import (
@@ -98,6 +99,7 @@ __all__ = [
     "TOKEN_ENV_VAR",
     "AccountResult",
     "AsyncLiquidationClient",
+    "AuditRecord",
     "AuthenticationError",
     "Command",
     "ConnectionFailedError",

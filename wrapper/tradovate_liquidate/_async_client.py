@@ -11,7 +11,6 @@ import os
 import ssl
 import time
 from collections.abc import Callable, Iterable
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -29,6 +28,7 @@ from ._async_support import (
     wait_for,
     within,
 )
+from ._audit import audit_of
 from ._base import ClientBase, Clock, log_wait, logger
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
@@ -94,7 +94,7 @@ class AsyncLiquidationClient(ClientBase):
     seconds (see _verify.py); `verify_outcome=False` turns that off (and the pending
     checks with it). `flat_timeout` bounds confirm=True. `pending_file` keeps unsettled
     targets across processes (the CLI's state file). `clock` (time() and sleep()) is for
-    tests: testing.ManualClock makes every wait instant.
+    tests: testing.ManualClock makes every wait instant. `on_event`: see _audit.py.
     """
 
     def __init__(
@@ -124,6 +124,7 @@ class AsyncLiquidationClient(ClientBase):
         flat_timeout: float = DEFAULT_FLAT_TIMEOUT,
         pending_file: str | os.PathLike[str] | None = None,
         clock: Clock | None = None,
+        on_event: Callable[[Any], object] | None = None,  # gets _audit.AuditRecord
     ) -> None:
         super().__init__(
             token,
@@ -140,6 +141,7 @@ class AsyncLiquidationClient(ClientBase):
             max_answer_bytes=max_answer_bytes,
         )
         self._set_verification(verify_outcome, settle_timeout, flat_timeout, clock, pending_file)
+        self._audit = audit_of(on_event, self)  # wraps _send to record; None: no cost at all
         self._http: httpx.AsyncClient
         self._http, self._owns_http = self._http_client(
             new_http_client, httpx.AsyncClient, transport, http_client,
@@ -378,8 +380,7 @@ class AsyncLiquidationClient(ClientBase):
         return await read_bounded(response, request.max_bytes, deadline, self.deadline)
 
     async def aclose(self) -> None:
-        """Stop the keep_alive renewal, then close the connections this client opened
-        (not an http_client you passed in)."""
+        """Stop keep_alive, then close what this client opened (not an http_client you passed)."""
         with self._keep_alive_lock:
             background, self._background = self._background, None
             self._closed = True
@@ -391,10 +392,5 @@ class AsyncLiquidationClient(ClientBase):
     async def __aenter__(self) -> AsyncLiquidationClient:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from ._account import AccountResult
     from ._accounts import AccountsPlan
+    from ._audit import Audit
 
 logger = logging.getLogger("tradovate_liquidate")
 MAX_CACHED_URLS = 64
@@ -82,6 +83,7 @@ class ClientBase:
             self._token_source = token if callable(token) else check_token(token)
         self.base_url = resolve_base_url(environment, base_url)
         self._base_path = urlsplit(self.base_url).path  # logged paths are the server's
+        self._audit: Audit | None = None  # the driver's on_event (see _audit.audit_of)
         self.timeout = check_timeout(timeout)
         self.deadline = check_positive(deadline, "deadline")
         self._policy = Policy(
@@ -170,7 +172,7 @@ class ClientBase:
         steps = outcome_steps(self._policy, self._verification, self._pending, body, confirm)
         target = (body.account_id, body.contract_id)
         context = {"account_id": target[0], "contract_id": target[1]}
-        return self._signed_in(steps, context), timeout, target
+        return self._signed_in(steps, context, "liquidate_position"), timeout, target
 
     def _batch_liquidation(
         self,
@@ -210,7 +212,7 @@ class ClientBase:
         steps = account_steps(
             self._policy, self._verification, self._pending, account, options, confirm_
         )
-        return self._signed_in(steps, {"account_id": account}), timeout_
+        return self._signed_in(steps, {"account_id": account}, "liquidate_account"), timeout_
 
     def _accounts_plan(
         self,
@@ -241,15 +243,15 @@ class ClientBase:
             wrap=lambda steps: self._signed_in(steps, {}),
             on_progress=check_progress(on_progress),  # type: ignore[arg-type]
         )
-        return plan, check_concurrency(concurrency)
+        return (self._audit.watch(plan) if self._audit else plan), check_concurrency(concurrency)
 
-    def _signed_in(self, steps: Steps[T], context: dict[str, Any]) -> Steps[T]:
-        """With credentials or a TokenManager, `steps` wrapped in the session's rules."""
-        if self._session is None:
-            return steps
-        from ._session_steps import with_session
+    def _signed_in(self, steps: Steps[T], context: dict[str, Any], call: str = "") -> Steps[T]:
+        """With a session, `steps` in its rules; with on_event, a public `call`'s verdict too."""
+        if self._session is not None:
+            from ._session_steps import with_session
 
-        return with_session(self._session, self._policy, steps, context)
+            steps = with_session(self._session, self._policy, steps, context)
+        return self._audit.judged(steps, call, context) if call and self._audit else steps
 
     def _refresh(self, *, force_renew: bool) -> Steps[None]:
         """Sign in or renew now (warm_up, keep_alive); nothing without a session."""
@@ -279,15 +281,13 @@ class ClientBase:
 
     def _until_flat(self, account_id: object, contract_id: object, timeout: object) -> Steps[None]:
         account, contract = check_id(account_id, "account_id"), check_id(contract_id, "contract_id")
-        seconds = (
-            self._verification.flat_timeout
-            if timeout is None
-            else check_non_negative(timeout, "timeout")
-        )
+        flat_timeout = self._verification.flat_timeout
+        seconds = flat_timeout if timeout is None else check_non_negative(timeout, "timeout")
         from ._verify import flat_steps
 
         steps = flat_steps(self._policy, self._verification, account, contract, seconds)
-        return self._signed_in(steps, {"account_id": account, "contract_id": contract})
+        context = {"account_id": account, "contract_id": contract}
+        return self._signed_in(steps, context, "wait_until_flat")
 
     def _batch(
         self,

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from ._batch import DEFAULT_CONCURRENCY, Outcome
 from ._cli_accounts import add_account_options, add_limit_options, run_report, wants_report
+from ._cli_audit import AUDIT_LOG_HELP, audit_log
 from ._cli_output import (
     EXIT_USAGE,
     UsageError,
@@ -147,6 +148,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     )
     chatter.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--audit-log", type=Path, metavar="FILE", help=AUDIT_LOG_HELP)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,7 +223,7 @@ def _open_client(
         if getattr(args, name) is not None:
             client_kwargs[name] = getattr(args, name)
     client_kwargs["pending_file"] = args.state_file or _state_file()
-    with LiquidationClient(token, **client_kwargs) as client:
+    with audit_log(args, client_kwargs), LiquidationClient(token, **client_kwargs) as client:
         if cache is not None and isinstance(token, TokenManager) and token.expires_at:
             _renew_cached(client)
         yield client

@@ -11,11 +11,11 @@ import os
 import ssl
 import time
 from collections.abc import Callable, Iterable
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._audit import audit_of
 from ._base import ClientBase, Clock, log_wait, logger
 from ._batch import DEFAULT_CONCURRENCY, ProgressCallback
 from ._batch import Outcome as BatchOutcome
@@ -94,7 +94,7 @@ class LiquidationClient(ClientBase):
     seconds (see _verify.py); `verify_outcome=False` turns that off (and the pending
     checks with it). `flat_timeout` bounds confirm=True. `pending_file` keeps unsettled
     targets across processes (the CLI's state file). `clock` (time() and sleep()) is for
-    tests: testing.ManualClock makes every wait instant.
+    tests: testing.ManualClock makes every wait instant. `on_event`: see _audit.py.
     """
 
     def __init__(
@@ -124,6 +124,7 @@ class LiquidationClient(ClientBase):
         flat_timeout: float = DEFAULT_FLAT_TIMEOUT,
         pending_file: str | os.PathLike[str] | None = None,
         clock: Clock | None = None,
+        on_event: Callable[[Any], object] | None = None,  # gets _audit.AuditRecord
     ) -> None:
         super().__init__(
             token,
@@ -140,6 +141,7 @@ class LiquidationClient(ClientBase):
             max_answer_bytes=max_answer_bytes,
         )
         self._set_verification(verify_outcome, settle_timeout, flat_timeout, clock, pending_file)
+        self._audit = audit_of(on_event, self)  # wraps _send to record; None: no cost at all
         self._http: httpx.Client
         self._http, self._owns_http = self._http_client(
             new_http_client, httpx.Client, transport, http_client,
@@ -378,8 +380,7 @@ class LiquidationClient(ClientBase):
         return read_bounded(response, request.max_bytes, deadline, self.deadline)
 
     def close(self) -> None:
-        """Stop the keep_alive renewal, then close the connections this client opened
-        (not an http_client you passed in)."""
+        """Stop keep_alive, then close what this client opened (not an http_client you passed)."""
         with self._keep_alive_lock:
             background, self._background = self._background, None
             self._closed = True
@@ -391,10 +392,5 @@ class LiquidationClient(ClientBase):
     def __enter__(self) -> LiquidationClient:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
