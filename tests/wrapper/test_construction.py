@@ -156,3 +156,21 @@ def test_retry_settings_are_checked(
 ) -> None:
     with pytest.raises(error, match=f"{name}: "):
         harness.run({"token": "t", name: value}, lambda c: None)
+
+
+def test_base_url_cannot_be_changed_after_the_client_is_built(harness: Harness) -> None:
+    """It was checked when the client was built (http only for loopback) and requests go
+    only there; a new server needs a new client, not an attribute set on the side."""
+
+    def change(client: Any) -> Any:
+        with pytest.raises(AttributeError):
+            client.base_url = "http://evil.example.com/v1"
+        return client.base_url
+
+    async def change_async(client: Any) -> Any:
+        return change(client)
+
+    checker = change if harness.kind == "sync" else change_async
+    assert harness.run({"token": "t", "base_url": "https://demo.example.com/v1"}, checker) == (
+        "https://demo.example.com/v1"
+    )

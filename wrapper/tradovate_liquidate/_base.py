@@ -6,7 +6,6 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
@@ -24,16 +23,13 @@ from ._config import (
     check_token,
     resolve_base_url,
     token_from_environment,
-    user_agent_headers,
 )
-from ._deadline import request_limits
 from ._gate import PenaltyGate
+from ._http_side import HttpSide
 from ._policy import Policy
-from ._reading import ACCEPT_ENCODING
 from ._result import LiquidationResult
-from ._steps import Outcome, Request, Steps, T
+from ._steps import Steps, T
 from ._tokens import session_of
-from ._transports import check_backend, check_injected_http
 
 # The verification machinery (_outcome, _verify, _reads, _pending) is imported when a
 # client is built or a call is made, not with the package: a cold import stays cheap.
@@ -45,10 +41,8 @@ if TYPE_CHECKING:
     from ._audit import Audit
 
 logger = logging.getLogger("tradovate_liquidate")
-MAX_CACHED_URLS = 64
 #: A liquidation ready to drive: its steps, its timeout, and its (account, contract).
 Liquidation = tuple[Steps[LiquidationResult], httpx.Timeout, tuple[int, int]]
-_NO_AUTH = {"Accept-Encoding": ACCEPT_ENCODING}
 
 
 class Clock(Protocol):
@@ -59,7 +53,7 @@ class Clock(Protocol):
     def sleep(self, seconds: float) -> None: ...
 
 
-class ClientBase:
+class ClientBase(HttpSide):
     def __init__(
         self,
         token: object,
@@ -81,8 +75,8 @@ class ClientBase:
         if self._session is None:
             token = token_from_environment(token)
             self._token_source = token if callable(token) else check_token(token)
-        self.base_url = resolve_base_url(environment, base_url)
-        self._base_path = urlsplit(self.base_url).path  # logged paths are the server's
+        self._base_url = resolve_base_url(environment, base_url)
+        self._base_path = urlsplit(self._base_url).path  # logged paths are the server's
         self._audit: Audit | None = None  # the driver's on_event (see _audit.audit_of)
         self.timeout = check_timeout(timeout)
         self.deadline = check_positive(deadline, "deadline")
@@ -139,6 +133,13 @@ class ClientBase:
             deadline=self.deadline,
         )
         self._pending = PendingTargets(pending_file)
+
+    @property
+    def base_url(self) -> str:
+        """Where every request goes. Read-only: it was checked (http only for loopback)
+        when the client was built, and the token travels only there; make a new client
+        for another server."""
+        return self._base_url
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r}>"
@@ -308,92 +309,6 @@ class ClientBase:
         template = liquidation_request(1, 1, admin, custom_tag, is_automated)
         shared = (template, self._call_timeout(timeout), check_flag(confirm, "confirm"))
         return Batch(targets, concurrency, on_progress, partial(self._batch_liquidation, *shared))
-
-    def _http_client(
-        self,
-        new_client: Callable[..., Any],
-        kind: type,
-        transport: object,
-        http_client: object,
-        *,
-        user_agent: object,
-        http_backend: object,
-        **options: Any,
-    ) -> tuple[Any, bool]:
-        """The httpx client to send with, and whether this client owns (and closes) it."""
-        check_injected_http(http_client, transport, kind)
-        headers = user_agent_headers(user_agent, http_client)
-        backend = check_backend(http_backend, transport is not None or http_client is not None)
-        if http_client is not None:
-            return http_client, False
-        headers = self._own_client_headers(headers)
-        client = new_client(
-            transport, timeout=self.timeout, headers=headers, http_backend=backend, **options
-        )
-        return client, True
-
-    def _own_client_headers(self, headers: dict[str, str]) -> dict[str, str]:
-        """Headers for an httpx client this client makes: with a fixed token, the token's
-        header is set there once, and a request adds no headers of its own (httpx merges
-        per-request headers into a new set on every call)."""
-        headers = {**headers, **_NO_AUTH}
-        if isinstance(self._token_source, str):
-            headers["Authorization"] = f"Bearer {self._token_source}"
-            self._fixed_token = self._token_source
-        return headers
-
-    def _url(self, path: str) -> httpx.URL:
-        """The URL of an operation's path, parsed once: httpx parses a string URL (and
-        checks its host) on every request, about a tenth of an async call's CPU."""
-        url = self._urls.get(path)
-        if url is None:
-            url = httpx.URL(self.base_url + path)
-            if len(self._urls) < MAX_CACHED_URLS:  # the spec's paths are fixed and few
-                self._urls[path] = url
-        return url
-
-    def _limits(self, request: Request, timeout: httpx.Timeout) -> tuple[float, httpx.Timeout]:
-        return request_limits(request.deadline, self.deadline, timeout)
-
-    def _auth_headers(self, request: Request, token: str | None) -> dict[str, str] | None:
-        """The request's own headers: its token (or this client's), cached; None when the
-        httpx client already sends them (see _own_client_headers).
-
-        One dict per token, not per call: a batch of thousands sends the same one. The
-        pair is replaced whole, so threads never see one token's header under another.
-        """
-        if not request.bearer:
-            return _NO_AUTH
-        bearer = request.token or token
-        if not bearer:
-            return _NO_AUTH
-        if bearer == self._fixed_token:
-            return None
-        cached = self._auth
-        if cached[0] != bearer:
-            cached = (
-                bearer,
-                {"Authorization": f"Bearer {bearer}", "Accept-Encoding": ACCEPT_ENCODING},
-            )
-            self._auth = cached
-        return cached[1]
-
-    def _log(self, request: Request, outcome: Outcome, started: float) -> None:
-        if not logger.isEnabledFor(logging.DEBUG):
-            return
-        status = (
-            outcome.status_code if isinstance(outcome, httpx.Response) else type(outcome).__name__
-        )
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        method, path = request.method, self._base_path + request.path
-        logger.debug(
-            "%s %s -> %s in %.1f ms",
-            method,
-            path,
-            status,
-            elapsed_ms,
-            extra={"method": method, "path": path, "status": status, "elapsed_ms": elapsed_ms},
-        )
 
 
 def log_wait(reason: str, seconds: float, then: str = "sending again") -> None:
