@@ -148,5 +148,6 @@ def test_the_start_line_never_holds_a_password_given_in_the_base_url(tmp_path: P
     with audit_log(args, {}):
         pass
     text = path.read_text()
-    assert "s3cret-canary" not in text and "alice" not in text
+    assert "s3cret-canary" not in text
+    assert "alice" not in text
     assert json.loads(text.splitlines()[0])["base_url"] == "https://proxy.example/v1"

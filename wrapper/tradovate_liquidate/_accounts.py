@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
-from ._account import AccountResult, cancel_steps, stray_orders
+from ._account import AccountResult, cancel_steps, opened_since, position_steps, stray_orders
 from ._accounts_steps import (
     BULK_CHUNK,
     LDEPS_CHUNK,
+    Holdings,
+    bulk_outcome,
     bulk_steps,
     chunks,
     counted,
@@ -42,13 +45,13 @@ from ._accounts_steps import (
 )
 from ._arguments import check_id, liquidation_request
 from ._batch import Jobs
-from ._exceptions import NotFlatError, OutcomeUnknownError, RequestRejected, TradovateError
-from ._outcome import outcome_steps
+from ._exceptions import RequestRejected, TradovateError
+from ._outcome import INTERNAL_TAG_PREFIX, outcome_steps
 from ._pending import PendingTargets
 from ._policy import Policy
 from ._result import LiquidationResult
-from ._steps import Steps
-from ._verify import Verification
+from ._steps import Steps, holding
+from ._verify import Anchor, Verification, dated
 
 METHODS = ("per-position", "bulk")
 Key = tuple[int, int]
@@ -122,6 +125,7 @@ class AccountsPlan:
     strays: dict[int, list[int]] = dataclasses.field(default_factory=dict)
     cancels: dict[int, AccountResult] = dataclasses.field(default_factory=dict)
     positions_in_input: dict[int, int] = dataclasses.field(default_factory=dict)
+    bulk_sent: dict[Key, tuple[Anchor, str | None]] = dataclasses.field(default_factory=dict)
 
     def job(self, steps: Steps[Any]) -> Steps[Any]:
         counter: Counter[str] = Counter()
@@ -137,24 +141,22 @@ class AccountsPlan:
         keys = [(a, c) for a in self.account_ids for c in sorted(self.held.get(a, {}))]
         cancels = [(a, order) for a in self.account_ids for order in self.strays.get(a, [])]
         cancel_jobs = [self.job(self._cancel(*cancel)) for cancel in cancels]
-        if self.method == "bulk":
-            key_chunks = chunks([key for key in keys if self._has_id(key)], BULK_CHUNK)
-            done = yield [*(self.job(self._bulk(chunk)) for chunk in key_chunks), *cancel_jobs]
-            self._take_cancels(done, cancels)
-            self._take_bulk(done, key_chunks)
-        else:
-            done = yield [*(self.job(self._one(key)) for key in keys), *cancel_jobs]
-            self._take_cancels(done, cancels)
-            self._take_outcomes(done, keys)
-        settle_chunks = chunks([a for a in self.account_ids if self._to_settle(a)], LDEPS_CHUNK)
-        timeout = self.verification.flat_timeout
-        if self.method == "bulk" and not self.confirm:
-            timeout = self.verification.settle_timeout
+        singles = keys if self.method != "bulk" else [k for k in keys if self._single(k)]
+        in_bulk = [key for key in keys if key not in singles]
+        key_chunks = chunks(in_bulk, BULK_CHUNK)
         done = yield [
-            self.job(settle_steps(self.policy, self.verification, chunk, timeout))
-            for chunk in settle_chunks
+            *(self.job(self._bulk(chunk)) for chunk in key_chunks),
+            *(self.job(self._one(key)) for key in singles),
+            *cancel_jobs,
         ]
-        self._take_settled(done, settle_chunks)
+        self._take_cancels(done, cancels)
+        self._take_bulk(done, key_chunks)
+        self._take_outcomes(done, singles, len(key_chunks))
+        self._check_stopped(done)
+        settling = self._settling()
+        done = yield [self.job(self._settle(chunk, timeout)) for chunk, timeout in settling]
+        self._take_settled(done, [chunk for chunk, _ in settling])
+        self._keep_bulk_pending()
         return self.run()
 
     def _take_reads(self, done: Jobs, read_chunks: list[list[int]]) -> None:
@@ -209,29 +211,50 @@ class AccountsPlan:
             elif outcome == order_id:
                 self.cancels[account].cancelled.append(order_id)
 
-    def _has_id(self, key: Key) -> bool:
-        if key in self.position_ids:
+    def _single(self, key: Key) -> bool:
+        """bulk: whether the position goes by the per-position protocol instead. One
+        still pending (an earlier send unsettled) is read before anything is sent; a row
+        without an id cannot be listed in /order/liquidatepositions."""
+        if key not in self.position_ids:
             return True
-        self.outcomes[key] = OutcomeUnknownError(
-            "the position's row has no id for /order/liquidatepositions; nothing was sent",
-            account_id=key[0],
-            contract_id=key[1],
-        )
-        return False
+        return self.verification.enabled and self.pending.get(key) is not None
 
     def _one(self, key: Key) -> Steps[LiquidationResult]:
         body = liquidation_request(*key, **self.options)
-        return outcome_steps(self.policy, self.verification, self.pending, body, False)
+        steps = outcome_steps(self.policy, self.verification, self.pending, body, False)
+        return position_steps(key, steps)
 
     def _bulk(self, keys: list[Key]) -> Steps[str]:
-        ids = [self.position_ids[key] for key in keys]
-        return bulk_steps(self.policy, ids, self.options)
+        """One bulk request, under the one-call locks of all its positions. With
+        verification on it carries a customTag50 (the caller's, else the client's own,
+        as a single liquidation does), so that pending entries find its orders."""
+        tag = self.options["custom_tag"]
+        if tag is None and self.verification.enabled:
+            tag = INTERNAL_TAG_PREFIX + os.urandom(8).hex()
+        return holding(keys, self._bulk_send(keys, {**self.options, "custom_tag": tag}))
 
-    def _take_outcomes(self, done: Jobs, keys: list[Key]) -> None:
-        for key, outcome in zip(keys, done.results()[: len(keys)], strict=True):
+    def _bulk_send(self, keys: list[Key], options: dict[str, Any]) -> Steps[str]:
+        anchor = Anchor(self.verification.now(), self.verification.now)
+        self.bulk_sent.update(dict.fromkeys(keys, (anchor, options["custom_tag"])))
+        ids = [self.position_ids[key] for key in keys]
+        return (yield from dated(bulk_steps(self.policy, ids, options), anchor))
+
+    def _keep_bulk_pending(self) -> None:
+        """A position sent in bulk and not read flat at the end stays pending (with the
+        bulk's time and tag): a later call reads its orders before sending anything."""
+        if not self.verification.enabled:
+            return
+        for key, (anchor, tag) in self.bulk_sent.items():
+            last = self.last.get(key[0])
+            if isinstance(last, dict) and key[1] not in last:
+                self.pending.clear(key)
+            else:
+                self.pending.add(key, anchor.since(), None, tag)
+
+    def _take_outcomes(self, done: Jobs, keys: list[Key], start: int = 0) -> None:
+        for key, outcome in zip(keys, done.results()[start : start + len(keys)], strict=True):
             if outcome is not None:
                 self.outcomes[key] = outcome
-        self._check_stopped(done)
 
     def _take_bulk(self, done: Jobs, key_chunks: list[list[Key]]) -> None:
         for keys, outcome in zip(key_chunks, done.results()[: len(key_chunks)], strict=True):
@@ -239,12 +262,37 @@ class AccountsPlan:
                 continue  # not sent: the run stopped
             note = outcome.message if isinstance(outcome, TradovateError) else outcome
             self.notes.update(dict.fromkeys(keys, note or "ok"))
-        self._check_stopped(done)
+
+    def _settling(self) -> list[tuple[list[int], float]]:
+        """The settling reads' chunks and how long each waits to read flat: the accounts
+        liquidated (bulk, or confirm=True) up to their timeout; those where a cancel was
+        sent or failed (and nothing else to wait for) are read once."""
+        waits = [a for a in self.account_ids if self._to_settle(a)]
+        once = [a for a in self.account_ids if a not in waits and self._cancels_sent(a)]
+        timeout = self.verification.flat_timeout
+        if self.method == "bulk" and not self.confirm:
+            timeout = self.verification.settle_timeout
+        return [(chunk, timeout) for chunk in chunks(waits, LDEPS_CHUNK)] + [
+            (chunk, 0.0) for chunk in chunks(once, LDEPS_CHUNK)
+        ]
+
+    def _settle(self, chunk: list[int], timeout: float) -> Steps[Holdings]:
+        return settle_steps(self.policy, self.verification, chunk, timeout)
 
     def _to_settle(self, account: int) -> bool:
         if account in self.done or (self.method != "bulk" and not self.confirm):
             return False
         return any(key in self.notes or key in self.outcomes for key in self._keys(account))
+
+    def _cancels_sent(self, account: int) -> bool:
+        """Whether a cancel was sent or failed: a stray order may have filled before it,
+        so the account is read once more before it is called flat."""
+        record = self.cancels.get(account)
+        return (
+            account not in self.done
+            and record is not None
+            and bool(record.cancelled or record.cancel_errors)
+        )
 
     def _take_settled(self, done: Jobs, settle_chunks: list[list[int]]) -> None:
         for chunk, outcome in zip(settle_chunks, done.results(), strict=True):
@@ -282,6 +330,7 @@ class AccountsPlan:
             return AccountResult(account)  # not read: the run stopped first
         positions = [self._outcome(key) for key in self._keys(account)]
         cancels = self.cancels.get(account) or AccountResult(account)
+        last = self.last.get(account)
         return AccountResult(
             account,
             [o for o in positions if o is not None],
@@ -289,6 +338,7 @@ class AccountsPlan:
             dict(self.held[account]),
             list(cancels.cancelled),
             list(cancels.cancel_errors),
+            opened=opened_since(self.held[account], last if isinstance(last, dict) else {}),
         )
 
     def _index_of(self, account: int) -> int:
@@ -310,9 +360,9 @@ class AccountsPlan:
         return result
 
     def _flat(self, account: int, positions: list[Any]) -> bool:
-        if not self.held[account]:
-            return True  # the first read showed nothing open
         last = self.last.get(account)
+        if not self.held[account] and last is None:
+            return True  # the first read showed nothing open, and no cancel was sent
         if isinstance(last, dict):
             return not last
         if last is None and self.method != "bulk" and not self.confirm:
@@ -321,37 +371,11 @@ class AccountsPlan:
 
     def _outcome(self, key: Key) -> LiquidationResult | TradovateError | None:
         last = self.last.get(key[0])
-        if self.method != "bulk":
+        if self.method != "bulk" or key in self.outcomes:
             outcome = self.outcomes.get(key)
             if isinstance(outcome, LiquidationResult) and isinstance(last, dict):
                 outcome = dataclasses.replace(outcome, flat=key[1] not in last)
             return outcome
-        if key in self.outcomes:
-            return self.outcomes[key]
         if key not in self.notes:
             return None  # never sent: the run stopped first
         return bulk_outcome(key, self.notes[key], last)
-
-
-def bulk_outcome(
-    key: Key, note: str, last: dict[int, int] | TradovateError | None
-) -> LiquidationResult | TradovateError:
-    """What the reads say of one position listed in a bulk request (`note`: its answer)."""
-    account, contract = key
-    if isinstance(last, dict) and contract not in last:
-        return LiquidationResult(account, contract, None, {"bulk": note}, verified=True, flat=True)
-    if isinstance(last, dict):
-        return NotFlatError(
-            f"still reads {last[contract]} after /order/liquidatepositions (answer: {note}); "
-            "not sent again",
-            net_pos=last[contract],
-            account_id=account,
-            contract_id=contract,
-        )
-    cause = f": {last.message}" if isinstance(last, TradovateError) else ""
-    return OutcomeUnknownError(
-        f"sent by /order/liquidatepositions (answer: {note}), but the position could not "
-        f"be read back{cause}; check it before liquidating again",
-        account_id=account,
-        contract_id=contract,
-    )

@@ -14,9 +14,10 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ._batch import STOPPING
-from ._exceptions import TradovateError
+from ._exceptions import NotFlatError, OutcomeUnknownError, TradovateError
 from ._policy import Policy, exchange
 from ._reads import rows_steps
+from ._result import LiquidationResult
 from ._steps import Request, Send, Sleep, Steps, T
 from ._verify import FLAT_FIRST_WAIT, FLAT_MAX_WAIT, Verification
 
@@ -147,3 +148,27 @@ def settle_steps(
             return last
         yield Sleep(wait, "waiting for the accounts to read flat", "reading them again")
         wait = min(wait * 2, FLAT_MAX_WAIT)
+
+
+def bulk_outcome(
+    key: tuple[int, int], note: str, last: dict[int, int] | TradovateError | None
+) -> LiquidationResult | TradovateError:
+    """What the reads say of one position listed in a bulk request (`note`: its answer)."""
+    account, contract = key
+    if isinstance(last, dict) and contract not in last:
+        return LiquidationResult(account, contract, None, {"bulk": note}, verified=True, flat=True)
+    if isinstance(last, dict):
+        return NotFlatError(
+            f"still reads {last[contract]} after /order/liquidatepositions (answer: {note}); "
+            "not sent again",
+            net_pos=last[contract],
+            account_id=account,
+            contract_id=contract,
+        )
+    cause = f": {last.message}" if isinstance(last, TradovateError) else ""
+    return OutcomeUnknownError(
+        f"sent by /order/liquidatepositions (answer: {note}), but the position could not "
+        f"be read back{cause}; check it before liquidating again",
+        account_id=account,
+        contract_id=contract,
+    )

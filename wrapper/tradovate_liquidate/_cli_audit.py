@@ -123,7 +123,8 @@ def audit_log(args: Any, client_kwargs: dict[str, Any]) -> AuditRun:
     path: Path | None = args.audit_log
     log = None if path is None else AuditLog(path)
     if log is not None:
-        log.note("start", version=__version__, base_url=_without_userinfo(args.base_url) or args.env)
+        where = _without_userinfo(args.base_url) or args.env
+        log.note("start", version=__version__, base_url=where)
     client_kwargs["on_event"] = log
     return AuditRun(log, path)
 
