@@ -28,13 +28,23 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
-from ._account import AccountResult, cancel_steps, opened_since, position_steps, stray_orders
-from ._accounts_steps import (
+from ._account import (
+    AccountResult,
+    cancel_steps,
+    opened_since,
+    position_steps,
+    sent_then_stopped,
+    stray_orders,
+)
+from ._accounts_steps import (  # check_*, METHODS: the module's public names
     BULK_CHUNK,
     LDEPS_CHUNK,
+    METHODS,
     Holdings,
     bulk_outcome,
     bulk_steps,
+    check_account_ids,
+    check_method,
     chunks,
     counted,
     holdings_of,
@@ -43,8 +53,8 @@ from ._accounts_steps import (
     settle_steps,
     visible_steps,
 )
-from ._arguments import check_id, liquidation_request
-from ._batch import Jobs
+from ._arguments import liquidation_request
+from ._batch import Jobs, stopping
 from ._exceptions import RequestRejected, TradovateError
 from ._outcome import INTERNAL_TAG_PREFIX, outcome_steps
 from ._pending import PendingTargets
@@ -53,7 +63,6 @@ from ._result import LiquidationResult
 from ._steps import Steps, holding
 from ._verify import Anchor, Verification, dated
 
-METHODS = ("per-position", "bulk")
 Key = tuple[int, int]
 Phases = Generator[list[Steps[Any]], Jobs, "AccountsRun"]
 
@@ -68,35 +77,6 @@ class AccountsRun(list[AccountResult]):
     def __init__(self, results: Iterable[AccountResult], requests: Counter[str]) -> None:
         super().__init__(results)
         self.requests = requests
-
-
-def check_account_ids(account_ids: Iterable[Any]) -> list[int]:
-    """Every id checked; a duplicate is refused naming both indexes (two runs on one
-    account could send two closing orders for one position)."""
-    if isinstance(account_ids, str | bytes) or not isinstance(account_ids, Iterable):
-        kind = type(account_ids).__name__
-        raise TypeError(f"account_ids: expected an iterable of ids, not {kind}")
-    checked: list[int] = []
-    first_at: dict[int, int] = {}
-    for index, value in enumerate(account_ids):
-        try:
-            account = check_id(value, "account_id")
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"account_ids[{index}]: {exc}") from None
-        earlier = first_at.setdefault(account, index)
-        if earlier != index:
-            raise ValueError(
-                f"account_ids[{index}]: the same account as account_ids[{earlier}] "
-                f"({account}); each account may be listed once"
-            )
-        checked.append(account)
-    return checked
-
-
-def check_method(method: object) -> str:
-    if method not in METHODS:
-        raise ValueError(f"method: must be one of {METHODS}, not {method!r}")
-    return str(method)
 
 
 @dataclasses.dataclass
@@ -220,8 +200,7 @@ class AccountsPlan:
         return self.verification.enabled and self.pending.get(key) is not None
 
     def _one(self, key: Key) -> Steps[LiquidationResult]:
-        body = liquidation_request(*key, **self.options)
-        steps = outcome_steps(self.policy, self.verification, self.pending, body, False)
+        steps = outcome_steps(self.policy, self.verification, self.pending, *self._body(key))
         return position_steps(key, steps)
 
     def _bulk(self, keys: list[Key]) -> Steps[str]:
@@ -233,11 +212,28 @@ class AccountsPlan:
             tag = INTERNAL_TAG_PREFIX + os.urandom(8).hex()
         return holding(keys, self._bulk_send(keys, {**self.options, "custom_tag": tag}))
 
-    def _bulk_send(self, keys: list[Key], options: dict[str, Any]) -> Steps[str]:
+    def _bulk_send(self, keys: list[Key], options: dict[str, Any]) -> Steps[str | None]:
+        """Under the locks: a position that became pending meanwhile (a liquidate_position
+        beside this run) goes by the per-position protocol, read first; the rest in bulk.
+        None when none was left to send in bulk."""
+        for key in [key for key in keys if self._single(key)]:
+            steps = outcome_steps(self.policy, self.verification, self.pending, *self._body(key))
+            try:
+                self.outcomes[key] = yield from sent_then_stopped(key, steps)
+            except TradovateError as exc:
+                self.outcomes[key] = exc
+                if (stop := stopping(exc)) is not None:
+                    raise stop from None  # recorded; the chunk's rest is not sent
+        keys = [key for key in keys if key not in self.outcomes]
+        if not keys:
+            return None
         anchor = Anchor(self.verification.now(), self.verification.now)
         self.bulk_sent.update(dict.fromkeys(keys, (anchor, options["custom_tag"])))
         ids = [self.position_ids[key] for key in keys]
         return (yield from dated(bulk_steps(self.policy, ids, options), anchor))
+
+    def _body(self, key: Key) -> tuple[Any, bool]:
+        return liquidation_request(*key, **self.options), False
 
     def _keep_bulk_pending(self) -> None:
         """A position sent in bulk and not read flat at the end stays pending (with the
@@ -259,9 +255,10 @@ class AccountsPlan:
     def _take_bulk(self, done: Jobs, key_chunks: list[list[Key]]) -> None:
         for keys, outcome in zip(key_chunks, done.results()[: len(key_chunks)], strict=True):
             if outcome is None:
-                continue  # not sent: the run stopped
+                continue  # no bulk request: the run stopped, or all went one by one
             note = outcome.message if isinstance(outcome, TradovateError) else outcome
-            self.notes.update(dict.fromkeys(keys, note or "ok"))
+            sent = [key for key in keys if key in self.bulk_sent]
+            self.notes.update(dict.fromkeys(sent, note or "ok"))
 
     def _settling(self) -> list[tuple[list[int], float]]:
         """The settling reads' chunks and how long each waits to read flat: the accounts
@@ -379,3 +376,6 @@ class AccountsPlan:
         if key not in self.notes:
             return None  # never sent: the run stopped first
         return bulk_outcome(key, self.notes[key], last)
+
+
+__all__ = ["METHODS", "AccountsPlan", "AccountsRun", "check_account_ids", "check_method"]

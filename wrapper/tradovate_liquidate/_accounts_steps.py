@@ -11,8 +11,10 @@ public client's cap; the vendor's file states none).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ._arguments import check_id
 from ._batch import STOPPING
 from ._exceptions import NotFlatError, OutcomeUnknownError, TradovateError
 from ._policy import Policy, exchange
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from tradovate_api.models import Order, Position
 
 LDEPS_CHUNK = 100
+METHODS = ("per-position", "bulk")
 BULK_CHUNK = 100
 
 #: account id -> contract id -> netPos, as read
@@ -172,3 +175,32 @@ def bulk_outcome(
         account_id=account,
         contract_id=contract,
     )
+
+
+def check_account_ids(account_ids: Iterable[Any]) -> list[int]:
+    """Every id checked; a duplicate is refused naming both indexes (two runs on one
+    account could send two closing orders for one position)."""
+    if isinstance(account_ids, str | bytes) or not isinstance(account_ids, Iterable):
+        kind = type(account_ids).__name__
+        raise TypeError(f"account_ids: expected an iterable of ids, not {kind}")
+    checked: list[int] = []
+    first_at: dict[int, int] = {}
+    for index, value in enumerate(account_ids):
+        try:
+            account = check_id(value, "account_id")
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"account_ids[{index}]: {exc}") from None
+        earlier = first_at.setdefault(account, index)
+        if earlier != index:
+            raise ValueError(
+                f"account_ids[{index}]: the same account as account_ids[{earlier}] "
+                f"({account}); each account may be listed once"
+            )
+        checked.append(account)
+    return checked
+
+
+def check_method(method: object) -> str:
+    if method not in METHODS:
+        raise ValueError(f"method: must be one of {METHODS}, not {method!r}")
+    return str(method)

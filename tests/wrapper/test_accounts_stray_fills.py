@@ -1,6 +1,6 @@
-"""review16: a stray working order that fills before its cancel arrives opens a position;
-an account that held nothing open at the first read is then reported flat=True without
-being read again ("flat: True only when every position was read as 0 at the end")."""
+"""A stray working order that fills before its cancel arrives opens a position: after
+any cancel the account is read again, so it is not reported flat, and the position is
+reported (`opened`, exit 5 in the command), not liquidated."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tradovate_liquidate._cli_output import EXIT_NOT_FLAT
+from tradovate_liquidate._cli_report import OPENED, accounts_report
 from tradovate_liquidate.testing import FakeTradovate
 
 from ..harness import Harness
@@ -57,6 +59,7 @@ def test_liquidate_account_is_not_flat_when_a_stray_filled(
     result = harness.run(kwargs(fake), lambda client: client.liquidate_account(1))
     assert fake.position(1, CL) == 1  # the stray filled: the account holds 1
     assert result.flat is False, result
+    assert result.opened == {CL: 1}
 
 
 def test_liquidate_accounts_is_not_flat_when_a_stray_filled(
@@ -65,3 +68,18 @@ def test_liquidate_accounts_is_not_flat_when_a_stray_filled(
     run = harness.run(kwargs(fake), lambda client: client.liquidate_accounts([1]))
     assert fake.position(1, CL) == 1
     assert run[0].flat is False, run[0]
+    assert run[0].opened == {CL: 1}
+    report = accounts_report(run, {}, "fake")
+    assert report.code == EXIT_NOT_FLAT
+    assert [r["outcome"] for r in report.rows if r["contract_id"] == CL] == [OPENED]
+
+
+def test_a_cancel_that_fills_nothing_leaves_the_account_flat(harness: Harness) -> None:
+    fake = FakeTradovate()
+    fake.add_position(account_id=1, contract_id=CL, net_pos=0)
+    fake.add_working_order(account_id=1, contract_id=CL, side="Buy", qty=1)
+    kwargs = {"token": fake.issue_token(), "transport": fake.transport()}
+    run = harness.run(kwargs, lambda client: client.liquidate_accounts([1]))
+    assert (run[0].flat, run[0].opened, len(run[0].cancelled)) == (True, {}, 1)
+    reads = [r.path for r in fake.requests if r.path.endswith("/position/ldeps")]
+    assert len(reads) == 2  # the first read, and the one after the cancel

@@ -1,5 +1,6 @@
-"""review16: a stopping error (a lockout, 429) met while verifying a
-liquidation that WAS sent must not turn that position into "not sent"."""
+"""A stopping error (a lockout, 429) met while verifying a liquidation that WAS sent
+never turns that position into "not sent": it is that position's unknown outcome, and
+it stops the account and the run (nothing more is sent into the lockout)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tradovate_liquidate import RateLimitError, TradovateError
-from tradovate_liquidate._cli_report import accounts_report, account_rows
+from tradovate_liquidate import OutcomeUnknownError, RateLimitError, TradovateError
+from tradovate_liquidate._cli_report import accounts_report
 from tradovate_liquidate.testing import FakeTradovate, ManualClock
 
 from ..harness import Harness
@@ -86,3 +87,28 @@ def test_account_a_sent_liquidation_is_in_the_stopping_errors_result(
     assert len(fake.placed) == 1
     result = caught.value.account_result
     assert len(result.positions) == 1, f"sent, but reported as: {result.positions}"
+
+
+NQ = 3570919
+
+
+@pytest.mark.parametrize("call", ["account", "accounts"])
+def test_the_unknown_outcome_keeps_its_cause_and_nothing_more_is_sent(
+    harness: Harness, fake: FakeTradovate, clock: ManualClock, call: str
+) -> None:
+    fake.add_positions(f"1:{NQ}:1")  # liquidated after ES, in contract id order
+
+    def run(client: Any) -> Any:
+        if call == "account":
+            return client.liquidate_account(1)
+        return client.liquidate_accounts([1], concurrency=1)
+
+    with pytest.raises(RateLimitError) as caught:
+        harness.run(kwargs(fake, clock), run)
+    assert len(fake.placed) == 1  # ES only: the lockout stopped the account before NQ
+    result = caught.value.account_result if call == "account" else caught.value.accounts_result[0]
+    (outcome,) = result.positions
+    assert isinstance(outcome, OutcomeUnknownError)
+    assert outcome.contract_id == ES
+    assert outcome.__cause__ is caught.value
+    assert fake.position(1, NQ) == 1

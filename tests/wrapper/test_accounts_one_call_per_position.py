@@ -1,6 +1,6 @@
-"""review16: liquidate_position keeps one call per position on a client (OneCallPerTarget);
-liquidate_account and liquidate_accounts do not take that hold, so a concurrent
-liquidate_position and liquidate_account on one client send two closing orders."""
+"""One call per position on a client (OneCallPerTarget): liquidate_account and
+liquidate_accounts take the position's lock as liquidate_position does (a Hold step), so
+side by side on one client they send one closing order, not two."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from tradovate_liquidate import AsyncLiquidationClient, LiquidationClient
 from tradovate_liquidate.testing import FakeTradovate
@@ -77,3 +78,35 @@ def test_async_liquidate_accounts_beside_liquidate_position_sends_one_closing_or
     asyncio.run(main())
     assert fake.peak_closing_orders.get((1, ES), 0) <= 1, fake.peak_closing_orders
     assert len(fake.placed) == 1, [o.order_id for o in fake.placed]
+
+
+@pytest.mark.parametrize("method", ["per-position", "bulk"])
+def test_sync_liquidate_accounts_beside_liquidate_position_sends_one_closing_order(
+    method: str,
+) -> None:
+    fake = fresh()
+    with LiquidationClient(token=fake.issue_token(), transport=SlowLiquidation(fake)) as client:
+        first = threading.Thread(target=client.liquidate_position, args=(1, ES))
+        first.start()
+        time.sleep(0.1)
+        client.liquidate_accounts([1], confirm=False, method=method)
+        first.join()
+    assert len(fake.placed) == 1, [o.order_id for o in fake.placed]
+
+
+def test_a_cancelled_liquidate_account_gives_its_locks_back() -> None:
+    fake = fresh()
+
+    async def main() -> None:
+        transport = SlowLiquidation(fake)
+        async with AsyncLiquidationClient(token=fake.issue_token(), transport=transport) as client:
+            task = asyncio.create_task(client.liquidate_account(1, confirm=False))
+            while not fake.placed:  # the liquidation is in flight, under the lock
+                await asyncio.sleep(0.01)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert client._one_call_per_target._locks == {}
+            await client.liquidate_position(1, ES)  # not left waiting for a lock
+
+    asyncio.run(main())
