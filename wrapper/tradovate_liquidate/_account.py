@@ -7,10 +7,15 @@
    (`POST /order/cancelorder`), so nothing opens a position again after the flatten
    (liquidateposition cancels those of the contracts it closes itself).
 4. Every position whose netPos is not 0 is liquidated by the one-position protocol
-   (_outcome.py: pending check, verification of uncertain answers), in contract id order.
+   (_outcome.py: pending check, verification of uncertain answers), in contract id order,
+   each under the client's one-call-per-position lock (a _steps.Hold).
 5. confirm=True: the account's positions are read until every one is 0, or flat_timeout.
+   After a cancel sent or failed the account is read again in any case: a stray order
+   may have filled before its cancel (such a position is reported in `opened`).
 
-One position's failure is that position's outcome. Only errors that stop the whole
+One position's failure is that position's outcome. A closing order sent whose
+verification met a stopping error is that position's OutcomeUnknownError (caused by it),
+and the account stops with that error. Only errors that stop the whole
 account raise (authentication, rate limit/lockout, the first reads failing); the error
 then carries `account_result`, the AccountResult so far, so no order id is lost.
 """
@@ -269,12 +274,12 @@ def _flat_steps(
         if not cancels:
             return flat
         try:
-            rows = yield from positions_steps(policy, result.account_id)
+            again = yield from positions_steps(policy, result.account_id)
         except STOPPING:
             raise
         except TradovateError:
             return False  # not read: not known flat
-        held = {row.contract_id: row.net_pos for row in rows if _open(row)}
+        held = {row.contract_id: row.net_pos for row in again if _open(row)}
         result.opened.update(opened_since(result.net_before, held))
         return flat and not held
     deadline = verification.now() + verification.flat_timeout

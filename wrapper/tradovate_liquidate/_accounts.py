@@ -8,10 +8,12 @@
    contract where the account holds no position (nothing re-opens a position later):
    "per-position": one `/order/liquidateposition` each, with _outcome.py's protocol
    (pending check, verification of an uncertain answer, an order id per position);
-   "bulk": `/order/liquidatepositions`, BULK_CHUNK position ids a request, never resent.
+   "bulk": `/order/liquidatepositions`, BULK_CHUNK position ids a request, never resent,
+   tagged; a pending position or a row without an id goes per-position instead, and one
+   not read flat at the end stays pending. Every job holds its positions' locks (Hold).
 3. Settling by chunked ldeps reads until every position reads 0: always for "bulk" (its
    answer names no order and an errorText may come after some positions were acted on),
-   for "per-position" with confirm=True.
+   for "per-position" with confirm=True; an account where a cancel was sent is read once.
 
 The driver runs each phase's jobs with bounded concurrency through the client's shared
 penalty gate (see run_jobs). An authentication or rate-limit error stops the run: it is
@@ -203,7 +205,7 @@ class AccountsPlan:
         steps = outcome_steps(self.policy, self.verification, self.pending, *self._body(key))
         return position_steps(key, steps)
 
-    def _bulk(self, keys: list[Key]) -> Steps[str]:
+    def _bulk(self, keys: list[Key]) -> Steps[str | None]:
         """One bulk request, under the one-call locks of all its positions. With
         verification on it carries a customTag50 (the caller's, else the client's own,
         as a single liquidation does), so that pending entries find its orders."""

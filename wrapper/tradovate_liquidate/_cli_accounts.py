@@ -327,6 +327,7 @@ def _dry_reads(client: LiquidationClient, ids: list[int]) -> tuple[Held, Failed,
         except TradovateError as exc:
             failed.update(dict.fromkeys(chunk, exc))
             continue
+        orders: list[Any] | TradovateError
         try:
             orders = _drive(client, order_ldeps_steps(policy, chunk))
         except TradovateError as exc:  # the real run flattens the positions all the same

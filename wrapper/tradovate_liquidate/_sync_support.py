@@ -187,7 +187,7 @@ class OneCallPerTarget:
     def take(self, step: Hold) -> None:
         """Acquire the locks of `step.keys` in their (sorted) order; their release goes
         in `step` (the protocol calls it on the thread that took them)."""
-        taken: list[tuple[int, threading.Lock]] = []
+        taken: list[tuple[tuple[int, int], threading.Lock]] = []
 
         def release() -> None:
             while taken:
