@@ -3,6 +3,7 @@ liquidation that reached the server, and what is known of each."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tradovate_liquidate._cli_audit import audit_log
 from tradovate_liquidate._cli_output import EXIT_OK, EXIT_USAGE
 from tradovate_liquidate.testing import FakeServer, FakeTradovate
 
@@ -137,3 +139,15 @@ def test_the_log_is_appended_private_and_checked_before_anything_is_sent(
     assert [r["kind"] for r in records].count("start") == 2  # the first run's lines kept
     verdicts = [r for r in records if r["kind"] == "verdict"]
     assert len(verdicts) == 2 * len(ACCOUNTS)
+
+
+def test_the_start_line_never_holds_a_password_given_in_the_base_url(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    url = "https://alice:s3cret-canary@proxy.example/v1"
+    args = argparse.Namespace(audit_log=path, base_url=url, env="demo")
+    with audit_log(args, {}):
+        pass
+    text = path.read_text()
+    assert "s3cret-canary" not in text
+    assert "alice" not in text
+    assert json.loads(text.splitlines()[0])["base_url"] == "https://proxy.example/v1"

@@ -107,3 +107,20 @@ def test_dry_run_is_in_the_help_as_reads_only() -> None:
     done = cli("--help")
     assert "--dry-run" in done.stdout
     assert "never asks, even on live" in " ".join(done.stdout.split())
+
+
+def test_a_dry_run_whose_order_read_fails_still_shows_the_positions(fake: FakeTradovate) -> None:
+    from tradovate_liquidate import LiquidationClient
+    from tradovate_liquidate._cli_accounts import _dry_accounts
+
+    from ..wrapper.test_accounts import FailingOrderReads
+
+    transport = FailingOrderReads(fake)
+    with LiquidationClient(token=fake.issue_token(), transport=transport) as client:
+        report = _dry_accounts(client, [100001], "fake")
+    outcomes = [(r["contract_id"], r["outcome"]) for r in report.rows]
+    assert outcomes[:2] == [(ES, "would liquidate"), (NQ, "would liquidate")]
+    assert outcomes[-1][0] is None
+    assert outcomes[-1][1].startswith("working orders: ")
+    assert report.code == EXIT_NOT_LIQUIDATED  # the order read failed: nothing was sent
+    assert not [r for r in fake.requests if r.method == "POST"]

@@ -7,10 +7,15 @@
    (`POST /order/cancelorder`), so nothing opens a position again after the flatten
    (liquidateposition cancels those of the contracts it closes itself).
 4. Every position whose netPos is not 0 is liquidated by the one-position protocol
-   (_outcome.py: pending check, verification of uncertain answers), in contract id order.
+   (_outcome.py: pending check, verification of uncertain answers), in contract id order,
+   each under the client's one-call-per-position lock (a _steps.Hold).
 5. confirm=True: the account's positions are read until every one is 0, or flat_timeout.
+   After a cancel sent or failed the account is read again in any case: a stray order
+   may have filled before its cancel (such a position is reported in `opened`).
 
-One position's failure is that position's outcome. Only errors that stop the whole
+One position's failure is that position's outcome. A closing order sent whose
+verification met a stopping error is that position's OutcomeUnknownError (caused by it),
+and the account stops with that error. Only errors that stop the whole
 account raise (authentication, rate limit/lockout, the first reads failing); the error
 then carries `account_result`, the AccountResult so far, so no order id is lost.
 """
@@ -20,19 +25,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from ._arguments import liquidation_request
-from ._batch import STOPPING  # errors after which nothing more is sent
-from ._exceptions import TradovateError
+from ._batch import STOPPING, stopping  # errors after which nothing more is sent
+from ._exceptions import OutcomeUnknownError, TradovateError
 from ._outcome import outcome_steps
 from ._pending import PendingTargets
 from ._policy import Policy, exchange
 from ._reads import orders_steps, positions_steps, rows_steps
 from ._result import LiquidationResult
-from ._steps import Request, Sleep, Steps
+from ._steps import Outcome, Request, Send, Sleep, Steps, T, holding
 from ._verify import DEAD_STATUSES, DONE_STATUSES, FLAT_FIRST_WAIT, FLAT_MAX_WAIT, Verification
 
 if TYPE_CHECKING:
     from tradovate_api.models import Account, Position
+
+LIQUIDATE_PATH = "/order/liquidateposition"
+#: Answers that say the request was not processed (a 401 or 408 before the session
+#: rules act, a 429 whose penalty was not waited).
+NOT_PROCESSED = (401, 408, 429)
+OUTCOME_KEYS = ("failureReason", "orderId", "errorText")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +57,9 @@ class AccountResult:
     each of those contracts to its netPos as first read. `cancelled`: the working orders
     cancelled on contracts without a position; `cancel_errors` the cancels that failed.
     `flat` is True only when every position of the account was read as 0 at the end.
+    `opened`: positions read open at the end on contracts that were not open at the
+    first read (a stray order that filled before its cancel), contract -> netPos; they
+    are reported (flat is then False), not liquidated.
     `error` (liquidate_accounts only) is what stopped this account: an id the token
     cannot see, its reads failing, or the authentication/rate-limit error ending the run.
     """
@@ -55,6 +71,7 @@ class AccountResult:
     cancelled: list[int] = field(default_factory=list)
     cancel_errors: list[TradovateError] = field(default_factory=list)
     error: TradovateError | None = None
+    opened: dict[int, int] = field(default_factory=dict)
 
     @property
     def contract_ids(self) -> list[int]:
@@ -127,19 +144,83 @@ def account_steps(
         yield from _cancel_strays(policy, result, orders, held, options)
         for contract_id in result.net_before:
             body = liquidation_request(account_id, contract_id, **options)
+            steps = outcome_steps(policy, verification, pending, body, False)
             outcome: LiquidationResult | TradovateError
             try:
-                outcome = yield from outcome_steps(policy, verification, pending, body, False)
+                outcome = yield from position_steps((account_id, contract_id), steps)
             except STOPPING:
                 raise
             except TradovateError as exc:
                 outcome = exc
             result.positions.append(outcome)
+            if isinstance(outcome, TradovateError) and (stop := stopping(outcome)) is not None:
+                raise stop  # sent, then stopped: recorded above, and nothing more is sent
         flat = yield from _flat_steps(policy, verification, result, confirm)
     except STOPPING as exc:
         _attach(exc, result)
         raise
     return _with_flat(result, flat)
+
+
+def position_steps(key: tuple[int, int], steps: Steps[T]) -> Steps[T]:
+    """One position's liquidation as whole-account calls run it: under the position's
+    one-call lock (a Hold), and with a stopping error met after its POST may have been
+    processed turned into that position's OutcomeUnknownError (see sent_then_stopped)."""
+    return holding([key], sent_then_stopped(key, steps))
+
+
+def sent_then_stopped(key: tuple[int, int], steps: Steps[T]) -> Steps[T]:
+    """`steps`; an error of STOPPING raised once a liquidation may have been processed
+    (its answer lost or unsure) becomes an OutcomeUnknownError caused by it: the closing
+    order may be working, so the position is never reported "not sent". An error that
+    already is such an OutcomeUnknownError (raised by verification) passes as it is."""
+    sent: int | bool = False  # the order id the answer named, or True
+    outcome: Outcome | None = None
+    try:
+        while True:
+            try:
+                step = steps.send(outcome)
+            except STOPPING as exc:
+                if sent is False:
+                    raise
+                error = OutcomeUnknownError(
+                    f"the closing order was sent but its outcome is unknown: {exc.message} "
+                    "before the server's records could be read. Check the position before "
+                    "liquidating again",
+                    account_id=key[0],
+                    contract_id=key[1],
+                )
+                error.order_id = None if sent is True else sent  # type: ignore[attr-defined]
+                raise error from exc
+            outcome = yield step
+            if isinstance(step, Send) and step.request.path.endswith(LIQUIDATE_PATH):
+                sent = _maybe_processed(outcome, sent)
+    except StopIteration as done:
+        result: T = done.value
+        return result
+    finally:
+        steps.close()
+
+
+def _maybe_processed(outcome: Outcome | None, sent: int | bool) -> int | bool:
+    """Whether a liquidation may have been acted on: anything but an answer that says it
+    was not (401, 408, 429, a bare time penalty); the order id its answer named, if any."""
+    if not isinstance(outcome, httpx.Response):
+        return sent or True
+    if outcome.status_code in NOT_PROCESSED:
+        return sent
+    try:
+        answer = outcome.json()
+    except (ValueError, httpx.HTTPError):
+        answer = None
+    if not isinstance(answer, dict):
+        return sent or True
+    if "p-ticket" in answer and not any(answer.get(k) for k in OUTCOME_KEYS):
+        return sent  # a time penalty: not processed (the ticket's resend may be)
+    order_id = answer.get("orderId")
+    if isinstance(order_id, int) and not isinstance(order_id, bool):
+        return order_id
+    return sent or True
 
 
 def stray_orders(orders: list[Any], held: dict[int, int]) -> list[int]:
@@ -174,14 +255,33 @@ def _cancel_strays(
             result.cancelled.append(order_id)
 
 
+def opened_since(before: dict[int, int], rows: dict[int, int]) -> dict[int, int]:
+    """The positions open in `rows` (contract -> netPos) that were not open `before`."""
+    return {contract: net for contract, net in rows.items() if contract not in before}
+
+
 def _flat_steps(
     policy: Policy, verification: Verification, result: AccountResult, confirm: bool
 ) -> Steps[bool]:
-    """Whether every position reads 0: read until it does (confirm) or from what is known."""
-    if not result.net_before:
-        return True  # the one read showed nothing open
-    if not confirm:
-        return all(isinstance(o, LiquidationResult) and o.flat is True for o in result.positions)
+    """Whether every position reads 0: read until it does (confirm) or from what is known.
+    After a cancel sent (or failed) the account is read once more in any case: a stray
+    order may have filled before its cancel and opened a position (kept as `opened`)."""
+    cancels = bool(result.cancelled or result.cancel_errors)
+    if not result.net_before and not cancels:
+        return True  # the one read showed nothing open, and nothing could open one since
+    if not confirm or not result.net_before:
+        flat = all(isinstance(o, LiquidationResult) and o.flat is True for o in result.positions)
+        if not cancels:
+            return flat
+        try:
+            again = yield from positions_steps(policy, result.account_id)
+        except STOPPING:
+            raise
+        except TradovateError:
+            return False  # not read: not known flat
+        held = {row.contract_id: row.net_pos for row in again if _open(row)}
+        result.opened.update(opened_since(result.net_before, held))
+        return flat and not held
     deadline = verification.now() + verification.flat_timeout
     wait = FLAT_FIRST_WAIT
     while True:
@@ -193,6 +293,10 @@ def _flat_steps(
             rows = None
         if rows is not None and not any(_open(row) for row in rows):
             return True
+        if rows is not None:
+            held = {row.contract_id: row.net_pos for row in rows if _open(row)}
+            result.opened.clear()
+            result.opened.update(opened_since(result.net_before, held))
         if verification.now() + wait > deadline:
             return False
         yield Sleep(wait, "waiting for the account to read flat", "reading it again")

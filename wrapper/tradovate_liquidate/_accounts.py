@@ -8,10 +8,12 @@
    contract where the account holds no position (nothing re-opens a position later):
    "per-position": one `/order/liquidateposition` each, with _outcome.py's protocol
    (pending check, verification of an uncertain answer, an order id per position);
-   "bulk": `/order/liquidatepositions`, BULK_CHUNK position ids a request, never resent.
+   "bulk": `/order/liquidatepositions`, BULK_CHUNK position ids a request, never resent,
+   tagged; a pending position or a row without an id goes per-position instead, and one
+   not read flat at the end stays pending. Every job holds its positions' locks (Hold).
 3. Settling by chunked ldeps reads until every position reads 0: always for "bulk" (its
    answer names no order and an errorText may come after some positions were acted on),
-   for "per-position" with confirm=True.
+   for "per-position" with confirm=True; an account where a cancel was sent is read once.
 
 The driver runs each phase's jobs with bounded concurrency through the client's shared
 penalty gate (see run_jobs). An authentication or rate-limit error stops the run: it is
@@ -23,15 +25,28 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
-from ._account import AccountResult, cancel_steps, stray_orders
-from ._accounts_steps import (
+from ._account import (
+    AccountResult,
+    cancel_steps,
+    opened_since,
+    position_steps,
+    sent_then_stopped,
+    stray_orders,
+)
+from ._accounts_steps import (  # check_*, METHODS: the module's public names
     BULK_CHUNK,
     LDEPS_CHUNK,
+    METHODS,
+    Holdings,
+    bulk_outcome,
     bulk_steps,
+    check_account_ids,
+    check_method,
     chunks,
     counted,
     holdings_of,
@@ -40,17 +55,16 @@ from ._accounts_steps import (
     settle_steps,
     visible_steps,
 )
-from ._arguments import check_id, liquidation_request
-from ._batch import Jobs
-from ._exceptions import NotFlatError, OutcomeUnknownError, RequestRejected, TradovateError
-from ._outcome import outcome_steps
+from ._arguments import liquidation_request
+from ._batch import Jobs, stopping
+from ._exceptions import RequestRejected, TradovateError
+from ._outcome import INTERNAL_TAG_PREFIX, outcome_steps
 from ._pending import PendingTargets
 from ._policy import Policy
 from ._result import LiquidationResult
-from ._steps import Steps
-from ._verify import Verification
+from ._steps import Steps, holding
+from ._verify import Anchor, Verification, dated
 
-METHODS = ("per-position", "bulk")
 Key = tuple[int, int]
 Phases = Generator[list[Steps[Any]], Jobs, "AccountsRun"]
 
@@ -65,35 +79,6 @@ class AccountsRun(list[AccountResult]):
     def __init__(self, results: Iterable[AccountResult], requests: Counter[str]) -> None:
         super().__init__(results)
         self.requests = requests
-
-
-def check_account_ids(account_ids: Iterable[Any]) -> list[int]:
-    """Every id checked; a duplicate is refused naming both indexes (two runs on one
-    account could send two closing orders for one position)."""
-    if isinstance(account_ids, str | bytes) or not isinstance(account_ids, Iterable):
-        kind = type(account_ids).__name__
-        raise TypeError(f"account_ids: expected an iterable of ids, not {kind}")
-    checked: list[int] = []
-    first_at: dict[int, int] = {}
-    for index, value in enumerate(account_ids):
-        try:
-            account = check_id(value, "account_id")
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"account_ids[{index}]: {exc}") from None
-        earlier = first_at.setdefault(account, index)
-        if earlier != index:
-            raise ValueError(
-                f"account_ids[{index}]: the same account as account_ids[{earlier}] "
-                f"({account}); each account may be listed once"
-            )
-        checked.append(account)
-    return checked
-
-
-def check_method(method: object) -> str:
-    if method not in METHODS:
-        raise ValueError(f"method: must be one of {METHODS}, not {method!r}")
-    return str(method)
 
 
 @dataclasses.dataclass
@@ -122,6 +107,7 @@ class AccountsPlan:
     strays: dict[int, list[int]] = dataclasses.field(default_factory=dict)
     cancels: dict[int, AccountResult] = dataclasses.field(default_factory=dict)
     positions_in_input: dict[int, int] = dataclasses.field(default_factory=dict)
+    bulk_sent: dict[Key, tuple[Anchor, str | None]] = dataclasses.field(default_factory=dict)
 
     def job(self, steps: Steps[Any]) -> Steps[Any]:
         counter: Counter[str] = Counter()
@@ -137,24 +123,22 @@ class AccountsPlan:
         keys = [(a, c) for a in self.account_ids for c in sorted(self.held.get(a, {}))]
         cancels = [(a, order) for a in self.account_ids for order in self.strays.get(a, [])]
         cancel_jobs = [self.job(self._cancel(*cancel)) for cancel in cancels]
-        if self.method == "bulk":
-            key_chunks = chunks([key for key in keys if self._has_id(key)], BULK_CHUNK)
-            done = yield [*(self.job(self._bulk(chunk)) for chunk in key_chunks), *cancel_jobs]
-            self._take_cancels(done, cancels)
-            self._take_bulk(done, key_chunks)
-        else:
-            done = yield [*(self.job(self._one(key)) for key in keys), *cancel_jobs]
-            self._take_cancels(done, cancels)
-            self._take_outcomes(done, keys)
-        settle_chunks = chunks([a for a in self.account_ids if self._to_settle(a)], LDEPS_CHUNK)
-        timeout = self.verification.flat_timeout
-        if self.method == "bulk" and not self.confirm:
-            timeout = self.verification.settle_timeout
+        singles = keys if self.method != "bulk" else [k for k in keys if self._single(k)]
+        in_bulk = [key for key in keys if key not in singles]
+        key_chunks = chunks(in_bulk, BULK_CHUNK)
         done = yield [
-            self.job(settle_steps(self.policy, self.verification, chunk, timeout))
-            for chunk in settle_chunks
+            *(self.job(self._bulk(chunk)) for chunk in key_chunks),
+            *(self.job(self._one(key)) for key in singles),
+            *cancel_jobs,
         ]
-        self._take_settled(done, settle_chunks)
+        self._take_cancels(done, cancels)
+        self._take_bulk(done, key_chunks)
+        self._take_outcomes(done, singles, len(key_chunks))
+        self._check_stopped(done)
+        settling = self._settling()
+        done = yield [self.job(self._settle(chunk, timeout)) for chunk, timeout in settling]
+        self._take_settled(done, [chunk for chunk, _ in settling])
+        self._keep_bulk_pending()
         return self.run()
 
     def _take_reads(self, done: Jobs, read_chunks: list[list[int]]) -> None:
@@ -209,42 +193,105 @@ class AccountsPlan:
             elif outcome == order_id:
                 self.cancels[account].cancelled.append(order_id)
 
-    def _has_id(self, key: Key) -> bool:
-        if key in self.position_ids:
+    def _single(self, key: Key) -> bool:
+        """bulk: whether the position goes by the per-position protocol instead. One
+        still pending (an earlier send unsettled) is read before anything is sent; a row
+        without an id cannot be listed in /order/liquidatepositions."""
+        if key not in self.position_ids:
             return True
-        self.outcomes[key] = OutcomeUnknownError(
-            "the position's row has no id for /order/liquidatepositions; nothing was sent",
-            account_id=key[0],
-            contract_id=key[1],
-        )
-        return False
+        return self.verification.enabled and self.pending.get(key) is not None
 
     def _one(self, key: Key) -> Steps[LiquidationResult]:
-        body = liquidation_request(*key, **self.options)
-        return outcome_steps(self.policy, self.verification, self.pending, body, False)
+        steps = outcome_steps(self.policy, self.verification, self.pending, *self._body(key))
+        return position_steps(key, steps)
 
-    def _bulk(self, keys: list[Key]) -> Steps[str]:
+    def _bulk(self, keys: list[Key]) -> Steps[str | None]:
+        """One bulk request, under the one-call locks of all its positions. With
+        verification on it carries a customTag50 (the caller's, else the client's own,
+        as a single liquidation does), so that pending entries find its orders."""
+        tag = self.options["custom_tag"]
+        if tag is None and self.verification.enabled:
+            tag = INTERNAL_TAG_PREFIX + os.urandom(8).hex()
+        return holding(keys, self._bulk_send(keys, {**self.options, "custom_tag": tag}))
+
+    def _bulk_send(self, keys: list[Key], options: dict[str, Any]) -> Steps[str | None]:
+        """Under the locks: a position that became pending meanwhile (a liquidate_position
+        beside this run) goes by the per-position protocol, read first; the rest in bulk.
+        None when none was left to send in bulk."""
+        for key in [key for key in keys if self._single(key)]:
+            steps = outcome_steps(self.policy, self.verification, self.pending, *self._body(key))
+            try:
+                self.outcomes[key] = yield from sent_then_stopped(key, steps)
+            except TradovateError as exc:
+                self.outcomes[key] = exc
+                if (stop := stopping(exc)) is not None:
+                    raise stop from None  # recorded; the chunk's rest is not sent
+        keys = [key for key in keys if key not in self.outcomes]
+        if not keys:
+            return None
+        anchor = Anchor(self.verification.now(), self.verification.now)
+        self.bulk_sent.update(dict.fromkeys(keys, (anchor, options["custom_tag"])))
         ids = [self.position_ids[key] for key in keys]
-        return bulk_steps(self.policy, ids, self.options)
+        return (yield from dated(bulk_steps(self.policy, ids, options), anchor))
 
-    def _take_outcomes(self, done: Jobs, keys: list[Key]) -> None:
-        for key, outcome in zip(keys, done.results()[: len(keys)], strict=True):
+    def _body(self, key: Key) -> tuple[Any, bool]:
+        return liquidation_request(*key, **self.options), False
+
+    def _keep_bulk_pending(self) -> None:
+        """A position sent in bulk and not read flat at the end stays pending (with the
+        bulk's time and tag): a later call reads its orders before sending anything."""
+        if not self.verification.enabled:
+            return
+        for key, (anchor, tag) in self.bulk_sent.items():
+            last = self.last.get(key[0])
+            if isinstance(last, dict) and key[1] not in last:
+                self.pending.clear(key)
+            else:
+                self.pending.add(key, anchor.since(), None, tag)
+
+    def _take_outcomes(self, done: Jobs, keys: list[Key], start: int = 0) -> None:
+        for key, outcome in zip(keys, done.results()[start : start + len(keys)], strict=True):
             if outcome is not None:
                 self.outcomes[key] = outcome
-        self._check_stopped(done)
 
     def _take_bulk(self, done: Jobs, key_chunks: list[list[Key]]) -> None:
         for keys, outcome in zip(key_chunks, done.results()[: len(key_chunks)], strict=True):
             if outcome is None:
-                continue  # not sent: the run stopped
+                continue  # no bulk request: the run stopped, or all went one by one
             note = outcome.message if isinstance(outcome, TradovateError) else outcome
-            self.notes.update(dict.fromkeys(keys, note or "ok"))
-        self._check_stopped(done)
+            sent = [key for key in keys if key in self.bulk_sent]
+            self.notes.update(dict.fromkeys(sent, note or "ok"))
+
+    def _settling(self) -> list[tuple[list[int], float]]:
+        """The settling reads' chunks and how long each waits to read flat: the accounts
+        liquidated (bulk, or confirm=True) up to their timeout; those where a cancel was
+        sent or failed (and nothing else to wait for) are read once."""
+        waits = [a for a in self.account_ids if self._to_settle(a)]
+        once = [a for a in self.account_ids if a not in waits and self._cancels_sent(a)]
+        timeout = self.verification.flat_timeout
+        if self.method == "bulk" and not self.confirm:
+            timeout = self.verification.settle_timeout
+        return [(chunk, timeout) for chunk in chunks(waits, LDEPS_CHUNK)] + [
+            (chunk, 0.0) for chunk in chunks(once, LDEPS_CHUNK)
+        ]
+
+    def _settle(self, chunk: list[int], timeout: float) -> Steps[Holdings]:
+        return settle_steps(self.policy, self.verification, chunk, timeout)
 
     def _to_settle(self, account: int) -> bool:
         if account in self.done or (self.method != "bulk" and not self.confirm):
             return False
         return any(key in self.notes or key in self.outcomes for key in self._keys(account))
+
+    def _cancels_sent(self, account: int) -> bool:
+        """Whether a cancel was sent or failed: a stray order may have filled before it,
+        so the account is read once more before it is called flat."""
+        record = self.cancels.get(account)
+        return (
+            account not in self.done
+            and record is not None
+            and bool(record.cancelled or record.cancel_errors)
+        )
 
     def _take_settled(self, done: Jobs, settle_chunks: list[list[int]]) -> None:
         for chunk, outcome in zip(settle_chunks, done.results(), strict=True):
@@ -282,6 +329,7 @@ class AccountsPlan:
             return AccountResult(account)  # not read: the run stopped first
         positions = [self._outcome(key) for key in self._keys(account)]
         cancels = self.cancels.get(account) or AccountResult(account)
+        last = self.last.get(account)
         return AccountResult(
             account,
             [o for o in positions if o is not None],
@@ -289,6 +337,7 @@ class AccountsPlan:
             dict(self.held[account]),
             list(cancels.cancelled),
             list(cancels.cancel_errors),
+            opened=opened_since(self.held[account], last if isinstance(last, dict) else {}),
         )
 
     def _index_of(self, account: int) -> int:
@@ -310,9 +359,9 @@ class AccountsPlan:
         return result
 
     def _flat(self, account: int, positions: list[Any]) -> bool:
-        if not self.held[account]:
-            return True  # the first read showed nothing open
         last = self.last.get(account)
+        if not self.held[account] and last is None:
+            return True  # the first read showed nothing open, and no cancel was sent
         if isinstance(last, dict):
             return not last
         if last is None and self.method != "bulk" and not self.confirm:
@@ -321,37 +370,14 @@ class AccountsPlan:
 
     def _outcome(self, key: Key) -> LiquidationResult | TradovateError | None:
         last = self.last.get(key[0])
-        if self.method != "bulk":
+        if self.method != "bulk" or key in self.outcomes:
             outcome = self.outcomes.get(key)
             if isinstance(outcome, LiquidationResult) and isinstance(last, dict):
                 outcome = dataclasses.replace(outcome, flat=key[1] not in last)
             return outcome
-        if key in self.outcomes:
-            return self.outcomes[key]
         if key not in self.notes:
             return None  # never sent: the run stopped first
         return bulk_outcome(key, self.notes[key], last)
 
 
-def bulk_outcome(
-    key: Key, note: str, last: dict[int, int] | TradovateError | None
-) -> LiquidationResult | TradovateError:
-    """What the reads say of one position listed in a bulk request (`note`: its answer)."""
-    account, contract = key
-    if isinstance(last, dict) and contract not in last:
-        return LiquidationResult(account, contract, None, {"bulk": note}, verified=True, flat=True)
-    if isinstance(last, dict):
-        return NotFlatError(
-            f"still reads {last[contract]} after /order/liquidatepositions (answer: {note}); "
-            "not sent again",
-            net_pos=last[contract],
-            account_id=account,
-            contract_id=contract,
-        )
-    cause = f": {last.message}" if isinstance(last, TradovateError) else ""
-    return OutcomeUnknownError(
-        f"sent by /order/liquidatepositions (answer: {note}), but the position could not "
-        f"be read back{cause}; check it before liquidating again",
-        account_id=account,
-        contract_id=contract,
-    )
+__all__ = ["METHODS", "AccountsPlan", "AccountsRun", "check_account_ids", "check_method"]

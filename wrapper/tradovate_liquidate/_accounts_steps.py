@@ -11,12 +11,15 @@ public client's cap; the vendor's file states none).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ._arguments import check_id
 from ._batch import STOPPING
-from ._exceptions import TradovateError
+from ._exceptions import NotFlatError, OutcomeUnknownError, TradovateError
 from ._policy import Policy, exchange
 from ._reads import rows_steps
+from ._result import LiquidationResult
 from ._steps import Request, Send, Sleep, Steps, T
 from ._verify import FLAT_FIRST_WAIT, FLAT_MAX_WAIT, Verification
 
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from tradovate_api.models import Order, Position
 
 LDEPS_CHUNK = 100
+METHODS = ("per-position", "bulk")
 BULK_CHUNK = 100
 
 #: account id -> contract id -> netPos, as read
@@ -147,3 +151,56 @@ def settle_steps(
             return last
         yield Sleep(wait, "waiting for the accounts to read flat", "reading them again")
         wait = min(wait * 2, FLAT_MAX_WAIT)
+
+
+def bulk_outcome(
+    key: tuple[int, int], note: str, last: dict[int, int] | TradovateError | None
+) -> LiquidationResult | TradovateError:
+    """What the reads say of one position listed in a bulk request (`note`: its answer)."""
+    account, contract = key
+    if isinstance(last, dict) and contract not in last:
+        return LiquidationResult(account, contract, None, {"bulk": note}, verified=True, flat=True)
+    if isinstance(last, dict):
+        return NotFlatError(
+            f"still reads {last[contract]} after /order/liquidatepositions (answer: {note}); "
+            "not sent again",
+            net_pos=last[contract],
+            account_id=account,
+            contract_id=contract,
+        )
+    cause = f": {last.message}" if isinstance(last, TradovateError) else ""
+    return OutcomeUnknownError(
+        f"sent by /order/liquidatepositions (answer: {note}), but the position could not "
+        f"be read back{cause}; check it before liquidating again",
+        account_id=account,
+        contract_id=contract,
+    )
+
+
+def check_account_ids(account_ids: Iterable[Any]) -> list[int]:
+    """Every id checked; a duplicate is refused naming both indexes (two runs on one
+    account could send two closing orders for one position)."""
+    if isinstance(account_ids, str | bytes) or not isinstance(account_ids, Iterable):
+        kind = type(account_ids).__name__
+        raise TypeError(f"account_ids: expected an iterable of ids, not {kind}")
+    checked: list[int] = []
+    first_at: dict[int, int] = {}
+    for index, value in enumerate(account_ids):
+        try:
+            account = check_id(value, "account_id")
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"account_ids[{index}]: {exc}") from None
+        earlier = first_at.setdefault(account, index)
+        if earlier != index:
+            raise ValueError(
+                f"account_ids[{index}]: the same account as account_ids[{earlier}] "
+                f"({account}); each account may be listed once"
+            )
+        checked.append(account)
+    return checked
+
+
+def check_method(method: object) -> str:
+    if method not in METHODS:
+        raise ValueError(f"method: must be one of {METHODS}, not {method!r}")
+    return str(method)

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._batch import STOPPING, Batch, Jobs, Stopped, run_tasks
+from ._batch import Batch, Jobs, Stopped, run_tasks
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message
+from ._exceptions import TradovateError
 from ._reading import AnswerReader
-from ._steps import T
+from ._steps import Hold, T
 from ._tokens import bad_token_source
 from ._transports import async_http
 
@@ -69,13 +70,16 @@ async def run_batch(batch: Batch, call: Callable[..., Awaitable[Any]]) -> list[B
 
 async def run_jobs(jobs: Jobs, drive: Callable[[Any], Awaitable[Any]]) -> Jobs:
     """Drive every job of one phase, `jobs.workers` tasks at a time; after an error
-    of STOPPING nothing new starts, and it is kept as `jobs.stopped`."""
+    of STOPPING (see Jobs.stop) nothing new starts, and it is kept as `jobs.stopped`."""
 
     async def call(arguments: dict[str, Any]) -> Any:
         try:
             return await drive(arguments["job"])
-        except STOPPING as exc:
-            raise Stopped(exc) from None
+        except TradovateError as exc:
+            stop = jobs.stop(arguments, exc)
+            if stop is None:
+                raise
+            raise stop from None
 
     try:
         await run_tasks(jobs, call)
@@ -178,24 +182,58 @@ class OneCallPerTarget:
 
     A second call for the same position waits for the first to end, then reads what it
     did (the target is pending) instead of sending a second closing order alongside it.
+    liquidate_position holds its position's lock around the whole call; liquidate_account
+    and liquidate_accounts take theirs through a _steps.Hold (see `take`).
     """
 
     def __init__(self) -> None:
         self._locks: dict[tuple[int, int], tuple[asyncio.Lock, int]] = {}
 
-    @asynccontextmanager
-    async def hold(self, key: tuple[int, int]) -> AsyncIterator[None]:
+    def _use(self, key: tuple[int, int]) -> asyncio.Lock:
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
         self._locks[key] = (lock, users + 1)
+        return lock
+
+    def _done(self, key: tuple[int, int]) -> None:
+        lock, users = self._locks[key]
+        if users == 1:
+            del self._locks[key]
+        else:
+            self._locks[key] = (lock, users - 1)
+
+    @asynccontextmanager
+    async def hold(self, key: tuple[int, int]) -> AsyncIterator[None]:
+        lock = self._use(key)
         try:
             async with lock:
                 yield
         finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
+            self._done(key)
+
+    async def take(self, step: Hold) -> None:
+        """Acquire the locks of `step.keys` in their (sorted) order and put their release
+        in `step`; a call cancelled while waiting gives back what it had taken."""
+        taken: list[tuple[tuple[int, int], asyncio.Lock]] = []
+
+        def release() -> None:
+            while taken:
+                key, lock = taken.pop()
+                lock.release()
+                self._done(key)
+
+        try:
+            for key in step.keys:
+                lock = self._use(key)
+                try:
+                    await lock.acquire()
+                except BaseException:
+                    self._done(key)
+                    raise
+                taken.append((key, lock))
+        except BaseException:
+            release()
+            raise
+        step.release = release
 
 
 async def read_bounded(

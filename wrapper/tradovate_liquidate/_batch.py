@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._arguments import check_custom_tag, check_id
-from ._exceptions import AuthenticationError, RateLimitError, TradovateError
+from ._exceptions import AuthenticationError, OutcomeUnknownError, RateLimitError, TradovateError
 from ._result import LiquidationResult
 
 DEFAULT_CONCURRENCY = 8
@@ -148,7 +148,17 @@ class Jobs(Batch):
         self.stopped: TradovateError | None = None
 
     def call_arguments(self, index: int) -> dict[str, Any]:
-        return {"job": self.targets[index]}
+        return {"job": self.targets[index], "index": index}
+
+    def stop(self, arguments: dict[str, Any], error: TradovateError) -> Stopped | None:
+        """For a job that raised `error`: the Stopped that ends the phase, or None. A
+        liquidation sent, then stopped (see `stopping`), keeps its outcome as the job's."""
+        stop = stopping(error)
+        if stop is None:
+            return None
+        if stop is not error:
+            self.record(arguments["index"], error)
+        return Stopped(stop)
 
     def results(self) -> list[Any]:
         return list(self._outcomes)
@@ -156,6 +166,17 @@ class Jobs(Batch):
 
 #: Errors after which nothing more is sent in a run (every request would meet them too).
 STOPPING = (AuthenticationError, RateLimitError)
+
+
+def stopping(error: TradovateError) -> TradovateError | None:
+    """The error of STOPPING that `error` is, or that cut short the verification of a
+    closing order that was sent (an OutcomeUnknownError caused by it); else None."""
+    if isinstance(error, STOPPING):
+        return error
+    cause = error.__cause__
+    if isinstance(error, OutcomeUnknownError) and isinstance(cause, STOPPING):
+        return cause
+    return None
 
 
 class Stopped(Exception):

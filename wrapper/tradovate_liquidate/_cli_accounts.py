@@ -50,7 +50,8 @@ ConfirmLive = Callable[..., None]
 Targets = list[Any]  # (account_id, contract_id[, custom_tag]) tuples
 Held = dict[int, dict[int, int]]  # account -> contract -> netPos
 Failed = dict[int, TradovateError]  # account -> the read that failed for it
-Strays = dict[int, list[int]]  # account -> ids of the working orders a run would cancel
+#: account -> ids of the working orders a run would cancel, or the error reading them
+Strays = dict[int, list[int] | TradovateError]
 
 
 def add_account_options(parser: argparse.ArgumentParser) -> None:
@@ -298,7 +299,13 @@ def _dry_accounts(client: LiquidationClient, ids: list[int], tried: str) -> Repo
             lines.append(dry_row(account, contract, symbols, net, outcome))
         if not held:
             lines.append(row(account, outcome="no position: nothing to send", flat=True))
-        for order in strays.get(account, []):
+        orders = strays.get(account, [])
+        if isinstance(orders, TradovateError):  # as the real run: its positions still go
+            lines.append(error_row(account, orders, tried))
+            lines[-1]["outcome"] = "working orders: " + lines[-1]["outcome"]
+            codes.append(nothing_sent_code(orders))
+            continue
+        for order in orders:
             lines.append(row(account, order_id=order, outcome=WOULD_CANCEL, reason="dry run"))
     return dry_report(lines, codes, "position(s)")
 
@@ -317,10 +324,14 @@ def _dry_reads(client: LiquidationClient, ids: list[int]) -> tuple[Held, Failed,
     for chunk in chunks([account for account in ids if account in visible], LDEPS_CHUNK):
         try:
             rows = _drive(client, ldeps_steps(policy, chunk))
-            orders = _drive(client, order_ldeps_steps(policy, chunk))
         except TradovateError as exc:
             failed.update(dict.fromkeys(chunk, exc))
             continue
+        orders: list[Any] | TradovateError
+        try:
+            orders = _drive(client, order_ldeps_steps(policy, chunk))
+        except TradovateError as exc:  # the real run flattens the positions all the same
+            orders = exc
         # Every row, netPos 0 too (the real run keeps only the open ones): shown as flat.
         held: dict[int, dict[int, int]] = {account: {} for account in chunk}
         for position in rows:
@@ -329,6 +340,9 @@ def _dry_reads(client: LiquidationClient, ids: list[int]) -> tuple[Held, Failed,
         held_by.update(held)
         for account in chunk:
             open_ = {contract: net for contract, net in held[account].items() if net}
+            if isinstance(orders, TradovateError):
+                strays[account] = orders
+                continue
             own = [order for order in orders if order.account_id == account]
             strays[account] = stray_orders(own, open_)
     return held_by, failed, strays

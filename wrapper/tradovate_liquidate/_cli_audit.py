@@ -123,6 +123,19 @@ def audit_log(args: Any, client_kwargs: dict[str, Any]) -> AuditRun:
     path: Path | None = args.audit_log
     log = None if path is None else AuditLog(path)
     if log is not None:
-        log.note("start", version=__version__, base_url=args.base_url or args.env)
+        where = _without_userinfo(args.base_url) or args.env
+        log.note("start", version=__version__, base_url=where)
     client_kwargs["on_event"] = log
     return AuditRun(log, path)
+
+
+def _without_userinfo(url: str | None) -> str | None:
+    """The URL without a user:password@ part: a password given there stays off the file."""
+    if not url or "@" not in url:
+        return url
+    import httpx
+
+    try:
+        return str(httpx.URL(url).copy_with(username=None, password=None))
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return "(a --base-url that cannot be parsed; not written, it may hold a password)"

@@ -4,6 +4,8 @@ One row per position (account, contract, symbol, net position before, order id, 
 flat, reason, detail); an account with no open position, or stopped before its positions
 were read, gets one row without a contract. A stray working order cancelled (on a
 contract without a position) gets a row with its order id, as does a cancel that failed.
+A position found open at the end on a contract that was flat at the first read (a stray
+order filled before its cancel) gets a row of its own: reported, not liquidated (exit 5).
 The table and --json show the same fields.
 """
 
@@ -46,6 +48,7 @@ COLUMNS = (
 WOULD = "would liquidate"
 CANCELLED = "working order cancelled"
 WOULD_CANCEL = "would cancel working order"
+OPENED = "opened after the first read: not liquidated"
 
 
 @dataclass
@@ -129,6 +132,9 @@ def account_rows(
             rows[-1]["outcome"] = "not sent: " + rows[-1]["outcome"]
     if result.error is not None and (not rows or len(by_contract) == len(result.net_before)):
         rows.append(error_row(result.account_id, result.error, tried))
+    for contract, net in result.opened.items():
+        rows.append(row(result.account_id, contract, symbols=symbols, outcome=OPENED, flat=False))
+        rows[-1]["detail"] = f"reads {net} at the end: a stray order filled before its cancel?"
     if not rows:
         rows.append(row(result.account_id, outcome="already flat", flat=result.flat))
     return rows + cancel_rows(result, tried)
@@ -161,7 +167,7 @@ def account_code(result: AccountResult) -> int:
     # A stray order left working could open a position again; a cancel is safe to repeat.
     codes.extend(nothing_sent_code(error) for error in result.cancel_errors)
     sent = any(isinstance(o, LiquidationResult | NotFlatError) for o in result.positions)
-    if sent and not result.flat:
+    if (sent or result.opened) and not result.flat:
         codes.append(EXIT_NOT_FLAT)
     return _worst(codes)
 

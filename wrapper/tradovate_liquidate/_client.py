@@ -32,7 +32,7 @@ from ._config import (
 from ._exceptions import TradovateError
 from ._reading import LIQUIDATION_ANSWER_LIMIT
 from ._result import LiquidationResult
-from ._steps import Await, Fly, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
+from ._steps import Await, Fly, Hold, Outcome, Penalty, RefreshToken, Request, Send, Sleep, Steps, T
 from ._sync_support import (
     Background,
     OneCallPerTarget,
@@ -322,6 +322,8 @@ class LiquidationClient(ClientBase):
                         step.result = detached(self._drive(step.steps, timeout))
                     except TradovateError as exc:
                         step.error = exc
+                elif isinstance(step, Hold):
+                    self._one_call_per_target.take(step)
                 step = steps.send(outcome)
         except StopIteration as done:
             result: T = done.value

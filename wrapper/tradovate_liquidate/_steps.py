@@ -96,6 +96,36 @@ class Fly:
         self.error: Exception | None = None
 
 
-Step = Send | Sleep | Penalty | RefreshToken | Await | Fly
+def _nothing() -> None:
+    return None
+
+
+class Hold:
+    """Take the client's one-call-per-position locks of `keys` (liquidate_position holds
+    its own the same way), all at once in sorted order, so that no two calls of one client
+    send closing orders for one position side by side. The driver waits for them and puts
+    their release here; the protocol releases them itself (see `holding`), also when it
+    is closed midway, since every driver closes the steps it carries out.
+    """
+
+    __slots__ = ("keys", "release")
+
+    def __init__(self, keys: Any) -> None:
+        self.keys: list[tuple[int, int]] = sorted(set(keys))
+        self.release: Any = _nothing
+
+
+def holding(keys: Any, steps: Steps[T]) -> Steps[T]:
+    """`steps` carried out while holding the locks of `keys` (a Hold)."""
+    hold = Hold(keys)
+    yield hold
+    try:
+        return (yield from steps)
+    finally:
+        hold.release()
+        steps.close()
+
+
+Step = Send | Sleep | Penalty | RefreshToken | Await | Fly | Hold
 Outcome = httpx.Response | httpx.RequestError
 Steps = Generator[Step, Outcome | None, T]

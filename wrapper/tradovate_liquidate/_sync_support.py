@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._batch import STOPPING, Batch, Jobs, Stopped, run_threads
+from ._batch import Batch, Jobs, Stopped, run_threads
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message, passed
+from ._exceptions import TradovateError
 from ._reading import AnswerReader
-from ._steps import T
+from ._steps import Hold, T
 from ._tokens import bad_token_source
 from ._transports import sync_http
 
@@ -72,13 +73,16 @@ def run_batch(batch: Batch, call: Callable[..., Any]) -> list[BatchOutcome]:
 
 def run_jobs(jobs: Jobs, drive: Callable[[Any], Any]) -> Jobs:
     """Drive every job of one phase, `jobs.workers` threads at a time; after an error
-    of STOPPING nothing new starts, and it is kept as `jobs.stopped`."""
+    of STOPPING (see Jobs.stop) nothing new starts, and it is kept as `jobs.stopped`."""
 
     def call(arguments: dict[str, Any]) -> Any:
         try:
             return drive(arguments["job"])
-        except STOPPING as exc:
-            raise Stopped(exc) from None
+        except TradovateError as exc:
+            stop = jobs.stop(arguments, exc)
+            if stop is None:
+                raise
+            raise stop from None
 
     try:
         run_threads(jobs, call)
@@ -157,21 +161,45 @@ class OneCallPerTarget:
         self._guard = threading.Lock()
         self._locks: dict[tuple[int, int], tuple[threading.Lock, int]] = {}
 
-    @contextmanager
-    def hold(self, key: tuple[int, int]) -> Iterator[None]:
+    def _use(self, key: tuple[int, int]) -> threading.Lock:
         with self._guard:
             lock, users = self._locks.get(key, (threading.Lock(), 0))
             self._locks[key] = (lock, users + 1)
+            return lock
+
+    def _done(self, key: tuple[int, int]) -> None:
+        with self._guard:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    @contextmanager
+    def hold(self, key: tuple[int, int]) -> Iterator[None]:
+        lock = self._use(key)
         try:
             with lock:
                 yield
         finally:
-            with self._guard:
-                lock, users = self._locks[key]
-                if users == 1:
-                    del self._locks[key]
-                else:
-                    self._locks[key] = (lock, users - 1)
+            self._done(key)
+
+    def take(self, step: Hold) -> None:
+        """Acquire the locks of `step.keys` in their (sorted) order; their release goes
+        in `step` (the protocol calls it on the thread that took them)."""
+        taken: list[tuple[tuple[int, int], threading.Lock]] = []
+
+        def release() -> None:
+            while taken:
+                key, lock = taken.pop()
+                lock.release()
+                self._done(key)
+
+        for key in step.keys:
+            lock = self._use(key)
+            lock.acquire()
+            taken.append((key, lock))
+        step.release = release
 
 
 def read_bounded(
