@@ -59,31 +59,37 @@ def with_session(
     manager: TokenManager, policy: Policy, inner: Steps[T], context: dict[str, Any]
 ) -> Steps[T]:
     """`inner`'s steps, each request carrying the session's token (see the module doc)."""
-    ready = yield from _token(manager, policy, context)
-    outcome: Outcome | None = None
-    while True:
-        try:
-            step = inner.send(outcome)
-        except StopIteration as done:
-            result: T = done.value
-            return result
-        except AuthenticationError as exc:
-            if exc.status_code != 408:
-                raise
-            yield from _replace_closed_session(manager, policy, context, ready.generation)
-            raise AuthenticationError(
-                f"{exc.message}. A new session was signed in for the calls to come, but this "
-                "request was not sent again: check the position before liquidating again",
-                response=exc.response,
-                **context,
-            ) from None
-        outcome = None
-        if isinstance(step, RefreshToken):
-            ready = yield from _token(manager, policy, context, refused=ready.generation)
-        else:
-            if isinstance(step, Send):
-                step = Send(step.request._replace(token=ready.token))
-            outcome = yield step
+    try:
+        ready = yield from _token(manager, policy, context)
+        outcome: Outcome | None = None
+        while True:
+            try:
+                step = inner.send(outcome)
+            except StopIteration as done:
+                result: T = done.value
+                return result
+            except AuthenticationError as exc:
+                if exc.status_code != 408:
+                    raise
+                yield from _replace_closed_session(manager, policy, context, ready.generation)
+                raise AuthenticationError(
+                    f"{exc.message}. A new session was signed in for the calls to come, but "
+                    "this request was not sent again: check the position before liquidating "
+                    "again",
+                    response=exc.response,
+                    **context,
+                ) from None
+            outcome = None
+            if isinstance(step, RefreshToken):
+                ready = yield from _token(manager, policy, context, refused=ready.generation)
+            else:
+                if isinstance(step, Send):
+                    step = Send(step.request._replace(token=ready.token))
+                outcome = yield step
+    finally:
+        # A call cancelled while signing in or mid-request closes `inner` too, so its
+        # own cleanup (locks it holds: see Hold) runs now, not when it is collected.
+        inner.close()
 
 
 def refresh_steps(manager: TokenManager, policy: Policy, *, force_renew: bool) -> Steps[None]:
