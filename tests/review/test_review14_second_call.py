@@ -1,0 +1,45 @@
+"""review14: a second liquidate_position after a Success still cancels working orders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tradovate_liquidate.testing import FakeTradovate
+
+from ..harness import Harness
+
+ACCOUNT, CONTRACT = 100_001, 3_570_918
+
+
+def test_review14_a_second_call_after_a_success_cancels_a_new_working_order(
+    harness: Harness,
+) -> None:
+    """liquidate_position's docstring: "Cancel the account's working orders on the
+    contract and close the position." The first call's Success (with its orderId) leaves
+    the target pending ("answered"); the second call's pending check finds that order
+    filled and the position flat, returns the old result and sends nothing. A working
+    order placed in between (the strategy still running) is never cancelled, and can
+    open a new position after the operator was told "flat"."""
+    fake = FakeTradovate()
+    fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=2)
+    kwargs = {"token": fake.issue_token(), "transport": fake.transport()}
+
+    def twice(client: Any) -> Any:
+        async def run() -> Any:
+            await client.liquidate_position(ACCOUNT, CONTRACT)
+            fake.add_working_order(account_id=ACCOUNT, contract_id=CONTRACT, side="Buy")
+            return await client.liquidate_position(ACCOUNT, CONTRACT)
+
+        if harness.kind == "async":
+            return run()
+        client.liquidate_position(ACCOUNT, CONTRACT)
+        fake.add_working_order(account_id=ACCOUNT, contract_id=CONTRACT, side="Buy")
+        return client.liquidate_position(ACCOUNT, CONTRACT)
+
+    second = harness.run(kwargs, twice)
+    assert fake.position(ACCOUNT, CONTRACT) == 0
+    posts = [r for r in fake.requests if r.method == "POST"]
+    assert fake.working_orders(ACCOUNT, CONTRACT) == [], (
+        f"the new working order survived the second call ({len(posts)} POSTs; it returned "
+        f"{second!r})"
+    )
