@@ -43,7 +43,7 @@ def test_review14_an_unreadable_state_file_refuses_the_target_within_the_error_t
         outcome: Any = harness.liquidate(kwargs, ACCOUNT, CONTRACT)
     except TradovateError as error:
         outcome = error
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         pytest.fail(f"{type(error).__name__} escaped the error tree: {str(error)[:80]}")
     assert isinstance(outcome, OutcomeUnknownError), repr(outcome)
     assert fake.requests == []

@@ -53,7 +53,9 @@ def three_calls(harness: Harness, kwargs: dict[str, Any], clock: ManualClock, ta
                 if index == 2:
                     clock.advance(30.0)
                 try:
-                    outcomes.append(await client.liquidate_position(ACCOUNT, CONTRACT, custom_tag=tag))
+                    outcomes.append(
+                        await client.liquidate_position(ACCOUNT, CONTRACT, custom_tag=tag)
+                    )
                 except NotLiquidatedError as exc:
                     outcomes.append(exc)
             return outcomes
@@ -77,7 +79,11 @@ def three_calls(harness: Harness, kwargs: dict[str, Any], clock: ManualClock, ta
     "tags", [[None, "desk-7", None], ["desk-1", "desk-2", "desk-2"], [None, "desk-7", "desk-7"]]
 )
 def test_review14_a_late_order_sent_under_a_new_tag_is_found_before_sending_again(
-    harness: Harness, on_fake: dict[str, Any], fake: FakeTradovate, clock: ManualClock, tags: list[Any]
+    harness: Harness,
+    on_fake: dict[str, Any],
+    fake: FakeTradovate,
+    clock: ManualClock,
+    tags: list[Any],
 ) -> None:
     """README: "The next liquidate_position for it reads the orders created since then
     first: one of ours working ... is returned and nothing is sent". The pending entry
