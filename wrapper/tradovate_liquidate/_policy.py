@@ -46,10 +46,21 @@ class Policy(NamedTuple):
     answer_limit: int
 
 
+class OutOfTime(OutcomeUnknownError):
+    """A wait inside `exchange` (a penalty, a connect backoff) would end after the time
+    its caller has (`fits`): not waited, nothing more sent. Only reads pass `fits`."""
+
+
 def exchange(
-    policy: Policy, build: Callable[[str | None], Request], context: dict[str, Any]
+    policy: Policy,
+    build: Callable[[str | None], Request],
+    context: dict[str, Any],
+    fits: Callable[[float], bool] | None = None,
 ) -> Steps[tuple[httpx.Response, Any]]:
-    """Send `build(ticket)` until an answer can be trusted; returns it with its JSON."""
+    """Send `build(ticket)` until an answer can be trusted; returns it with its JSON.
+
+    `fits(seconds)`: whether a wait that long still leaves time to send again (a
+    verification read's budget); a wait that does not raises OutOfTime instead."""
     connect_failures = penalty_rounds = 0
     penalty_waited = 0.0
     refreshed = False
@@ -74,7 +85,13 @@ def exchange(
                     f"{connect_failures} tries ({type(outcome).__name__}); nothing was sent",
                     **context,
                 ) from cause
-            yield Sleep(policy.connect_backoff * 2 ** (connect_failures - 1))
+            backoff = policy.connect_backoff * 2 ** (connect_failures - 1)
+            if fits is not None and not fits(backoff):
+                raise OutOfTime(
+                    f"no connection, and no time left to try again ({type(outcome).__name__})",
+                    **context,
+                )
+            yield Sleep(backoff)
             continue
         assert outcome is not None
         response = outcome
@@ -97,6 +114,12 @@ def exchange(
                 f"({policy.max_penalty_wait:g} s, {penalty_waited:g} s already waited); "
                 "nothing was done",
                 retry_after=wait,
+                response=redact(response),
+                **context,
+            )
+        if fits is not None and not fits(wait):
+            raise OutOfTime(
+                f"a time penalty of {wait:g} s would end after the time left to read",
                 response=redact(response),
                 **context,
             )

@@ -1,4 +1,4 @@
-"""review14: the per-path URL cache (ClientBase._url) against a changed base_url."""
+"""The per-path URL cache (ClientBase._url) against a changed base_url."""
 
 from __future__ import annotations
 
@@ -27,11 +27,10 @@ class Hosts(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
-def test_review14_a_changed_base_url_is_used_for_every_path_or_refused(harness: Harness) -> None:
-    """`base_url` is a public attribute (shown by repr). Before the URL cache (58a36e5),
-    setting it sent every later request there. Now paths already used keep the old host
-    and new paths go to the new one: the liquidation and its verification reads would
-    reach different servers, while repr names the new one."""
+def test_a_changed_base_url_is_used_for_every_path_or_refused(harness: Harness) -> None:
+    """`base_url` is a public attribute (shown by repr). Setting it sends every later
+    request there: the URL cache is keyed by the whole URL, so a path already used does
+    not keep the old host (the liquidation and its reads would reach different servers)."""
     fake = FakeTradovate()
     for contract in (CONTRACT, CONTRACT + 1):
         fake.add_position(account_id=ACCOUNT, contract_id=contract, net_pos=1)

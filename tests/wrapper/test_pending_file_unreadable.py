@@ -1,4 +1,4 @@
-"""review14: a pending state file that cannot be read refuses targets, never crashes."""
+"""A pending state file that cannot be read refuses targets, never crashes."""
 
 from __future__ import annotations
 
@@ -27,13 +27,13 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("name", list(BROKEN))
-def test_review14_an_unreadable_state_file_refuses_the_target_within_the_error_tree(
+def test_an_unreadable_state_file_refuses_the_target_within_the_error_tree(
     harness: Harness, tmp_path: Path, name: str
 ) -> None:
     """_pending's docstring: "A file that cannot be read ... every target is refused (an
     entry with a `problem`, which the call turns into OutcomeUnknownError before
     sending)". These two files escape: the client cannot even be built (RecursionError,
-    OverflowError), so the CLI dies with a traceback instead of exit 4."""
+    OverflowError) and the CLI died with a traceback instead of exit 4. The file is kept."""
     path = tmp_path / "pending.json"
     path.write_text(BROKEN[name])
     fake = FakeTradovate()
@@ -47,3 +47,4 @@ def test_review14_an_unreadable_state_file_refuses_the_target_within_the_error_t
         pytest.fail(f"{type(error).__name__} escaped the error tree: {str(error)[:80]}")
     assert isinstance(outcome, OutcomeUnknownError), repr(outcome)
     assert fake.requests == []
+    assert path.read_text() == BROKEN[name], "an unreadable file is never written over"

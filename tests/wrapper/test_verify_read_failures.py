@@ -1,4 +1,4 @@
-"""review14: what verification's reads do when the server rate-limits them."""
+"""What verification's reads do when the server rate-limits them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tradovate_liquidate import LiquidationResult, OutcomeUnknownError, TradovateError
+from tradovate_liquidate import (
+    LiquidationResult,
+    OutcomeUnknownError,
+    RateLimitError,
+    TradovateError,
+)
 from tradovate_liquidate.testing import FakeTradovate, Fault, ManualClock
 from tradovate_liquidate.testing._transport import FakeTransport
 
@@ -73,28 +78,56 @@ def outcome(harness: Harness, kwargs: dict[str, Any]) -> Any:
         return error
 
 
-def test_review14_a_lost_answer_whose_reads_are_locked_out_is_an_unknown_outcome(
+def test_a_lost_answer_whose_reads_are_locked_out_is_an_unknown_outcome(
     harness: Harness, fake: FakeTradovate, clock: ManualClock
 ) -> None:
-    """The closing order WAS placed (the answer was lost after acting), then verification's
-    reads meet a 429. The call raises RateLimitError "Nothing was done." (CLI exit 3), not
-    OutcomeUnknownError (exit 4): an operator told nothing was done may close by hand
-    while our order works, and flip the position."""
+    """The closing order was placed (the answer was lost after acting), then verification's
+    reads meet a 429. Not RateLimitError "Nothing was done." (exit 3: an operator may close
+    by hand while our order works and flip the position) but OutcomeUnknownError (exit 4),
+    the 429 as its __cause__ so that a batch still stops sending; the target stays pending:
+    the next call reads (and is refused again) before it could send."""
     fake.inject(Fault.drop_connection())  # acts, then drops the connection
     kwargs = {"token": fake.issue_token(), "transport": LockedAfterThePost(fake), "clock": clock}
-    error = outcome(harness, kwargs)
+
+    def twice(client: Any) -> Any:
+        async def run() -> Any:
+            errors = []
+            for _ in range(2):
+                try:
+                    await client.liquidate_position(ACCOUNT, CONTRACT)
+                except TradovateError as exc:
+                    errors.append(exc)
+            return errors
+
+        if harness.kind == "async":
+            return run()
+        errors = []
+        for _ in range(2):
+            try:
+                client.liquidate_position(ACCOUNT, CONTRACT)
+            except TradovateError as exc:
+                errors.append(exc)
+        return errors
+
+    error, again = harness.run(kwargs, twice)
     assert len(fake.placed) == 1, "our closing order exists"
     assert isinstance(error, OutcomeUnknownError), repr(error)
     assert "nothing was done" not in error.message.lower(), error.message
+    assert isinstance(error.__cause__, RateLimitError), repr(error.__cause__)
+    assert "RateLimitError" in error.message
+    # Still pending: the next call's reads meet the lockout too, and nothing is sent.
+    assert isinstance(again, OutcomeUnknownError), repr(again)
+    assert isinstance(again.__cause__, RateLimitError), repr(again.__cause__)
+    assert sum(r.method == "POST" for r in fake.requests) == 1
 
 
-def test_review14_penalised_reads_keep_verification_within_settle_timeout_and_a_deadline(
+def test_penalised_reads_keep_verification_within_settle_timeout_and_a_deadline(
     harness: Harness, fake: FakeTradovate, clock: ManualClock
 ) -> None:
     """README, Verification: "No read, retry or round starts after settle_timeout ... the
-    whole verification ends within settle_timeout plus one deadline". A time penalty on a
-    read is waited out (up to max_penalty_wait, 60 s) and the read resent, whatever the
-    settle window: exchange's Penalty steps do not look at the verification Budget."""
+    whole verification ends within settle_timeout plus one deadline". A time penalty whose
+    wait would end after the settle window fails the read instead of being waited out
+    (up to max_penalty_wait, 60 s) and resent: the outcome is unknown, in time."""
     fake.inject(Fault.drop_connection())
     kwargs = {
         "token": fake.issue_token(),
@@ -105,6 +138,8 @@ def test_review14_penalised_reads_keep_verification_within_settle_timeout_and_a_
     }
     started = clock.time()
     error = outcome(harness, kwargs)
+    assert isinstance(error, OutcomeUnknownError), repr(error)
+    assert "time penalty of 8 s" in error.message
     assert not isinstance(error, LiquidationResult)
     took = clock.time() - started
     assert took <= 1.0 + 2.0, f"verification took {took:g} s (of the ManualClock) > 3 s"

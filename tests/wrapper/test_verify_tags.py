@@ -1,4 +1,4 @@
-"""review14: the customTag50 a pending target is looked for by, against the one sent."""
+"""The customTag50s a pending target is looked for by, against the one sent."""
 
 from __future__ import annotations
 
@@ -78,18 +78,17 @@ def three_calls(harness: Harness, kwargs: dict[str, Any], clock: ManualClock, ta
 @pytest.mark.parametrize(
     "tags", [[None, "desk-7", None], ["desk-1", "desk-2", "desk-2"], [None, "desk-7", "desk-7"]]
 )
-def test_review14_a_late_order_sent_under_a_new_tag_is_found_before_sending_again(
+def test_a_late_order_sent_under_a_new_tag_is_found_before_sending_again(
     harness: Harness,
     on_fake: dict[str, Any],
     fake: FakeTradovate,
     clock: ManualClock,
     tags: list[Any],
 ) -> None:
-    """README: "The next liquidate_position for it reads the orders created since then
-    first: one of ours working ... is returned and nothing is sent". The pending entry
-    keeps the FIRST send's tag (Pending.add: `known.tag or tag`), while the second send
-    carried the caller's new tag (a caller's tag wins in _tagged). The third call looks
-    only for the first tag, misses our working order, and sends a second closing order."""
+    """The second send carries the caller's new tag (a caller's tag wins), and its order
+    lands late. The pending entry keeps every tag sent, so the third call (under either
+    tag, or none) finds that order still working, returns it and sends nothing: looking
+    for the first send's tag alone sent a second closing order and flipped the position."""
     # Our late closing order stays PendingNew (a liquidation cannot cancel it), then fills.
     fake._book.accept_delay, fake._book.fill_delay = 100.0, 150.0
     fake.schedule([Fault.drop_before_acting(), Fault.late_action(10.0)])  # POSTs only
