@@ -99,7 +99,7 @@ def test_a_compressed_answer_within_the_limit_is_read(harness: Harness) -> None:
 
 
 def deflated(data: bytes, *, raw: bool) -> bytes:
-    """"deflate" as RFC 9110 means it (zlib), or raw as some servers send it."""
+    """ "deflate" as RFC 9110 means it (zlib), or raw as some servers send it."""
     packer = zlib.compressobj(wbits=-zlib.MAX_WBITS if raw else zlib.MAX_WBITS)
     return packer.compress(data) + packer.flush()
 
@@ -118,9 +118,7 @@ def test_a_deflate_answer_is_read_zlib_or_raw(harness: Harness, raw: bool, step:
 
 
 @pytest.mark.parametrize("raw", [False, True], ids=["zlib", "raw"])
-def test_a_deflate_bomb_is_unreadable_and_never_inflated_whole(
-    harness: Harness, raw: bool
-) -> None:
+def test_a_deflate_bomb_is_unreadable_and_never_inflated_whole(harness: Harness, raw: bool) -> None:
     bomb = deflated(b"0" * 300_000_000, raw=raw)
     server = HostileServer([(response(bomb, headers={"Content-Encoding": "deflate"}), 0)])
     tracemalloc.start()

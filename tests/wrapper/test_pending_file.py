@@ -106,8 +106,10 @@ def test_a_state_file_row_with_unreadable_tags_refuses_its_target_alone(
     path.write_text(json.dumps(rows))
     pending = PendingTargets(path)
     broken, fine = pending.get((1, 2)), pending.get((3, 4))
-    assert broken is not None and broken.problem is not None
-    assert fine is not None and fine.problem is None
+    assert broken is not None
+    assert broken.problem is not None
+    assert fine is not None
+    assert fine.problem is None
 
 
 @pytest.mark.parametrize("ids", [(1.5, 2), (True, 2), (1, "2")])
@@ -119,5 +121,6 @@ def test_a_state_file_row_whose_ids_do_not_read_makes_the_file_unreadable(
     row = {"account_id": ids[0], "contract_id": ids[1], "since": 5.0}
     path.write_text(json.dumps([row]))
     entry = PendingTargets(path).get((9, 9))
-    assert entry is not None and entry.problem is not None
+    assert entry is not None
+    assert entry.problem is not None
     assert "cannot be read" in entry.problem

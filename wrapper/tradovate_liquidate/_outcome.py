@@ -1,9 +1,10 @@
 """One liquidation from start to a known outcome: check pending, send, verify, confirm.
 
 - A pending target (see _pending.py) is read before anything is sent: if one of our
-  orders appeared since its first send it is returned and nothing is sent; if the reads
-  fail, OutcomeUnknownError and nothing is sent; only when the records show nothing of
-  ours working does the request go out.
+  orders (carrying any tag sent for it) is still working it is returned and nothing is
+  sent; if the reads fail, OutcomeUnknownError and nothing is sent; when nothing of ours
+  works (filled, dead or never seen), the entry is settled and the request goes out as
+  a first one's would (cancelling working orders placed since).
 - An uncertain answer is settled from the server's records (_verify.py).
 - With verification on, every send carries a customTag50: the caller's custom_tag, or
   the client's own (INTERNAL_TAG_PREFIX and random digits), so that our order is told

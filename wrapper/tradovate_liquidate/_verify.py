@@ -11,17 +11,20 @@ orders on that contract, a few times within `settle_timeout`, and decides:
 
 A candidate is an order of that account on that contract, on the closing side (opposite
 to the position as read; either side once it reads 0), created at or after the send by
-the server's clock, less CLOCK_SKEW_ALLOWANCE. With a custom_tag (the caller's, or the
-client's own, see _outcome.py), only an order whose New command carries that customTag50
-is one.
+the send, less CLOCK_SKEW_ALLOWANCE. With tags (the caller's custom_tag or the client's
+own, every one sent while the target is pending, see _outcome.py), only an order whose
+New command carries one of them is one.
 
-The send's instant is the server's (an Anchor): the Date header of the liquidation's
-answer, or else of the first read, less the local time elapsed since the send. Only when
-no answer carried a Date does this machine's clock stand in for it.
+The send's instant (an Anchor) is the earlier of this machine's clock and the server's
+(the Date header of the liquidation's answer, or else of the first read, less the local
+time elapsed since the send): a wrong clock on either side widens the window, never
+hides our order.
 
-Verification is bounded in time, not only in rounds: no read or round starts after
-`settle_timeout`, and every request ends one request deadline after it at the latest
-(_reads.Budget); at most MAX_TAG_READS orders' commands are read per round.
+Verification is bounded in time, not only in rounds: no read, retry, penalty resend or
+round starts after `settle_timeout`, and every request ends one request deadline after it
+at the latest (_reads.Budget); at most MAX_TAG_READS orders' commands are read per round.
+Once the liquidation may have been acted on, any error of the reads (a lockout, a refused
+token too) is an OutcomeUnknownError with that error as its __cause__.
 """
 
 from __future__ import annotations
