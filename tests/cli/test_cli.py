@@ -195,6 +195,9 @@ def test_verified_not_liquidated_exits_1_and_says_safe_to_repeat(
 def test_a_late_action_is_found_by_the_next_run_and_nothing_is_sent(
     fake: FakeTradovate, server: FakeServer
 ) -> None:
+    """The late order still works when the next run comes: it is ours, nothing is sent
+    (once filled, the entry would be settled and the run send as a first one)."""
+    fake._book.fill_mode = "never"
     fake.inject(Fault.late_action(0.5))
     arguments = ("100001", "3570918", "--base-url", server.base_url, "--timeout", "0.2")
     done = cli(*arguments, "--settle-timeout", "0")

@@ -69,10 +69,11 @@ def inject(*faults: Fault, times: int | None = 1) -> Setup:
 # did, as "<outcome>: <POSTs>/<reads>" counted for that second call alone. A target
 # verified flat is settled, so a second call is an ordinary one (the fake answers Success
 # without an order, which is verified); one left with an order not known to be filled
-# is read first, and nothing is sent while that order is ours. A read of /command/deps
+# is read first: nothing is sent while that order of ours still works, and once it is
+# filled (or dead) the entry is settled and the call is an ordinary one too. A read of /command/deps
 # is counted where a candidate's tag had to be read (the client's own tag, see _outcome).
 ROWS = [
-    Row("no fault", lambda f: None, LiquidationResult, 1, 0, 1, "LiquidationResult: 0/2"),
+    Row("no fault", lambda f: None, LiquidationResult, 1, 0, 1, "LiquidationResult: 1/5"),
     Row("latency beyond the timeout", inject(Fault.delay(1.0)), LiquidationResult, 1, 3, 1,
         "LiquidationResult: 1/3", kinds=(FaultKind.DELAY,), verified=True),
     Row("500", inject(Fault.server_error(500)), LiquidationResult, 1, 3, 1,
@@ -94,7 +95,7 @@ ROWS = [
         LiquidationResult, 1, 7, 1, "LiquidationResult: 1/3",
         kinds=(FaultKind.LATE_ACTION,), verified=True),
     Row("late action after the settle window (8 s)", inject(Fault.late_action(8.0)),
-        NotLiquidatedError, 1, 10, 1, "LiquidationResult: 0/3", between=8.0),
+        NotLiquidatedError, 1, 10, 1, "LiquidationResult: 1/6", between=8.0),
     Row("answer lost, and every read fails with 500",
         inject(Fault.drop_connection()) and (lambda f: (f.inject(Fault.drop_connection()),
                                                       f.inject(Fault.read_error(), times=None))),
@@ -107,7 +108,7 @@ ROWS = [
         "AuthenticationError: 1/0"),
     Row("429 lockout", lambda f: f.lock_out(), RateLimitError, 1, 0, 0, "RateLimitError: 1/0"),
     Row("time-penalty ticket (waited out, resent with the ticket)",
-        lambda f: f.impose_penalty(1), LiquidationResult, 2, 0, 1, "LiquidationResult: 0/2"),
+        lambda f: f.impose_penalty(1), LiquidationResult, 2, 0, 1, "LiquidationResult: 1/5"),
     Row("captcha penalty", lambda f: f.impose_penalty(60, captcha=True), RateLimitError, 1, 0, 0,
         "RateLimitError: 1/0"),
     Row("errorText answer", inject(Fault.error_text("Access is denied")), RequestRejected,
@@ -116,7 +117,7 @@ ROWS = [
         "LiquidationResult: 1/0", kinds=(FaultKind.VIOLATIONS,)),
     Row("fields newer than the spec in the answer (kept in raw)",
         inject(Fault.extra_fields(settlementHint="T+1")), LiquidationResult, 1, 0, 1,
-        "LiquidationResult: 0/2", kinds=(FaultKind.EXTRA_FIELDS,)),
+        "LiquidationResult: 1/5", kinds=(FaultKind.EXTRA_FIELDS,)),
 ]  # fmt: skip
 
 

@@ -10,6 +10,7 @@ import gzip
 import json
 import time
 import tracemalloc
+import zlib
 
 import pytest
 
@@ -95,6 +96,41 @@ def test_a_compressed_answer_within_the_limit_is_read(harness: Harness) -> None:
         outcome = call(harness, server)
     assert isinstance(outcome, LiquidationResult)
     assert outcome.order_id == 7
+
+
+def deflated(data: bytes, *, raw: bool) -> bytes:
+    """ "deflate" as RFC 9110 means it (zlib), or raw as some servers send it."""
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS if raw else zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+@pytest.mark.parametrize("raw", [False, True], ids=["zlib", "raw"])
+@pytest.mark.parametrize("step", [1, 4096])
+def test_a_deflate_answer_is_read_zlib_or_raw(harness: Harness, raw: bool, step: int) -> None:
+    """httpx reads both kinds of "deflate", so must the bounded reader (byte by byte too:
+    the header's two bytes then come in two chunks)."""
+    whole = response(deflated(OK, raw=raw), headers={"Content-Encoding": "deflate"})
+    server = HostileServer(trickled(whole, 0.0, step=step))
+    with server.running():
+        outcome = call(harness, server)
+    assert isinstance(outcome, LiquidationResult), repr(outcome)
+    assert outcome.order_id == 7
+
+
+@pytest.mark.parametrize("raw", [False, True], ids=["zlib", "raw"])
+def test_a_deflate_bomb_is_unreadable_and_never_inflated_whole(harness: Harness, raw: bool) -> None:
+    bomb = deflated(b"0" * 300_000_000, raw=raw)
+    server = HostileServer([(response(bomb, headers={"Content-Encoding": "deflate"}), 0)])
+    tracemalloc.start()
+    try:
+        with server.running():
+            outcome = call(harness, server)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert type(outcome) is OutcomeUnknownError
+    assert "larger than" in str(outcome)
+    assert peak < 32 << 20, f"peak {peak / 2**20:.0f} MiB"
 
 
 def test_an_encoding_not_asked_for_is_unreadable(harness: Harness) -> None:

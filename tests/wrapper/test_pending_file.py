@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -58,3 +59,68 @@ def test_a_state_file_that_fails_after_the_send_is_logged_not_raised(
     assert result.order_id == fake.placed[0].order_id, "the outcome is kept, not raised away"
     assert "could not be written" in caplog.text
     assert len(fake.placed) == 1
+
+
+def test_the_state_file_keeps_every_tag_sent_for_a_target(tmp_path: Path) -> None:
+    """A retry under another custom_tag adds its tag; the first send's stays (and its
+    `since`): an order carrying either is ours."""
+    path = tmp_path / "pending.json"
+    writer = PendingTargets(path)
+    writer.add((1, 2), 100.0, None, "desk-1")
+    writer.add((1, 2), 130.0, None, "desk-2")
+    writer.add((1, 2), 160.0, None, "desk-1")
+    entry = PendingTargets(path).get((1, 2))
+    assert entry is not None
+    assert (entry.since, entry.tags, entry.problem) == (100.0, ("desk-1", "desk-2"), None)
+    (row,) = json.loads(path.read_text())
+    assert row["tags"] == ["desk-1", "desk-2"]
+    assert "tag" not in row, "an older client then reads no tag: any candidate counts"
+
+
+@pytest.mark.parametrize(
+    ("row", "tags"),
+    [
+        ({"tag": "desk-1"}, ("desk-1",)),  # written before every tag was kept
+        ({"tag": None}, ()),
+        ({}, ()),
+        ({"tags": ["a", "b"]}, ("a", "b")),
+    ],
+)
+def test_a_state_file_row_with_one_tag_or_many_is_read(
+    tmp_path: Path, row: dict[str, Any], tags: tuple[str, ...]
+) -> None:
+    path = tmp_path / "pending.json"
+    path.write_text(json.dumps([{"account_id": 1, "contract_id": 2, "since": 5.0, **row}]))
+    entry = PendingTargets(path).get((1, 2))
+    assert entry is not None
+    assert (entry.tags, entry.problem) == (tags, None)
+
+
+@pytest.mark.parametrize("row", [{"tags": "a"}, {"tags": [1]}, {"tag": 7}, {"since": 10**400}])
+def test_a_state_file_row_with_unreadable_tags_refuses_its_target_alone(
+    tmp_path: Path, row: dict[str, Any]
+) -> None:
+    path = tmp_path / "pending.json"
+    rows = [{"account_id": 1, "contract_id": 2, "since": 5.0, **row}]
+    rows.append({"account_id": 3, "contract_id": 4, "since": 5.0})
+    path.write_text(json.dumps(rows))
+    pending = PendingTargets(path)
+    broken, fine = pending.get((1, 2)), pending.get((3, 4))
+    assert broken is not None
+    assert broken.problem is not None
+    assert fine is not None
+    assert fine.problem is None
+
+
+@pytest.mark.parametrize("ids", [(1.5, 2), (True, 2), (1, "2")])
+def test_a_state_file_row_whose_ids_do_not_read_makes_the_file_unreadable(
+    tmp_path: Path, ids: tuple[Any, Any]
+) -> None:
+    """1.5 or true read as int would name another target: which one is unknown."""
+    path = tmp_path / "pending.json"
+    row = {"account_id": ids[0], "contract_id": ids[1], "since": 5.0}
+    path.write_text(json.dumps([row]))
+    entry = PendingTargets(path).get((9, 9))
+    assert entry is not None
+    assert entry.problem is not None
+    assert "cannot be read" in entry.problem

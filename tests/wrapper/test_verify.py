@@ -198,9 +198,15 @@ def test_nothing_done_is_not_liquidated_within_the_settle_window(
     assert 2 <= methods(fake).count("GET") <= 12, "a handful of reads at most"
 
 
-def test_a_pending_target_is_read_first_and_a_late_order_returned(
-    harness: Harness, on_fake: dict[str, Any], fake: FakeTradovate, clock: ManualClock
+@pytest.mark.parametrize("fills", [False, True], ids=["working", "filled"])
+def test_a_pending_target_is_read_first_and_a_late_order_returned_or_settled(
+    harness: Harness, on_fake: dict[str, Any], fake: FakeTradovate, clock: ManualClock, fills: bool
 ) -> None:
+    """The late order still working is ours: returned, nothing sent. Once it filled, the
+    entry is settled and the call sends as a first one would (cancelling any working
+    order placed since); the position is flat, so that send closes nothing."""
+    if not fills:
+        fake._book.fill_mode = "never"
     fake.inject(Fault.late_action(20.0))
 
     def twice(client: Any) -> Any:
@@ -218,8 +224,15 @@ def test_a_pending_target_is_read_first_and_a_late_order_returned(
         return client.liquidate_position(ACCOUNT, CONTRACT)
 
     result = harness.run({**on_fake, "timeout": 0.05}, twice)  # the late answer never comes
-    assert (result.verified, result.order_id) == (True, fake.placed[0].order_id)
-    assert methods(fake).count("POST") == 1, "the second call sent nothing"
+    assert result.verified
+    assert not fake.crossed_zero
+    if not fills:
+        assert result.order_id == fake.placed[0].order_id
+        assert methods(fake).count("POST") == 1, "the second call sent nothing"
+        return
+    assert methods(fake).count("POST") == 2, "settled: the second call sent as a first one"
+    assert len(fake.placed) == 1, "and, the position being flat, placed no closing order"
+    assert (result.order_id, result.flat) == (None, True)
 
 
 def test_confirm_waits_for_flat(

@@ -121,17 +121,57 @@ def test_a_lost_answer_is_verified_whatever_the_clock_skew(
 def test_an_earlier_order_is_not_ours_when_the_server_clock_is_ahead(
     harness: Harness, on_fake: dict[str, Any], fake: FakeTradovate, clock: ManualClock
 ) -> None:
-    """Our own order of 20 s ago carries the same tag; by this machine's clock (30 s
-    behind the server's) it would look newer than the send. Nothing was done now."""
+    """Our own order of 60 s ago carries the same tag. "Since" is the earlier of the two
+    clocks (this machine's, 30 s behind), so an order of the last 31 s would count; one
+    older than that does not. Nothing was done now."""
     fake.clock_offset = 30.0
     earlier = harness.liquidate(on_fake, ACCOUNT, CONTRACT, custom_tag="desk")
-    clock.advance(20.0)
+    clock.advance(60.0)
     fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=2)
     fake.inject(Fault.drop_before_acting())
     error = outcome(harness, on_fake, ACCOUNT, CONTRACT, custom_tag="desk")
     assert type(error) is NotLiquidatedError, repr(error)
     assert earlier.order_id is not None
     assert error.order_id is None
+
+
+class DatedWrongly(FakeTransport):
+    """Every answer's Date header a year ahead of the server's own clock (its orders'
+    timestamps stay right)."""
+
+    def _dated(self, answer: httpx.Response) -> httpx.Response:
+        from email.utils import formatdate
+
+        answer.headers["date"] = formatdate(self.fake._clock() + 365 * 86400, usegmt=True)
+        return answer
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._dated(super().handle_request(request))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return self._dated(await super().handle_async_request(request))
+
+
+def test_a_bogus_date_header_cannot_hide_our_order(
+    harness: Harness, on_fake: dict[str, Any], fake: FakeTradovate
+) -> None:
+    """By the Date alone our order would be a year older than the send: "nothing was
+    done", and a resend would flip the position. This machine's clock is earlier."""
+    fake.inject(Fault.drop_connection())
+    result = harness.liquidate({**on_fake, "transport": DatedWrongly(fake)}, ACCOUNT, CONTRACT)
+    assert (result.verified, result.order_id) == (True, fake.placed[0].order_id)
+    assert len(fake.placed) == 1
+
+
+@pytest.mark.parametrize("skew", [-3600.0, 3600.0])
+def test_a_skewed_local_clock_cannot_hide_our_order(
+    harness: Harness, on_fake: dict[str, Any], fake: FakeTradovate, skew: float
+) -> None:
+    """The server's clock (its Date) is earlier when this machine's runs ahead."""
+    fake.clock_offset = -skew
+    fake.inject(Fault.drop_connection())
+    result = harness.liquidate(on_fake, ACCOUNT, CONTRACT)
+    assert (result.verified, result.order_id) == (True, fake.placed[0].order_id)
 
 
 def test_without_a_date_header_the_local_clock_stands_in(

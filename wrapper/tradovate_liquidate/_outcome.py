@@ -1,9 +1,10 @@
 """One liquidation from start to a known outcome: check pending, send, verify, confirm.
 
 - A pending target (see _pending.py) is read before anything is sent: if one of our
-  orders appeared since its first send it is returned and nothing is sent; if the reads
-  fail, OutcomeUnknownError and nothing is sent; only when the records show nothing of
-  ours working does the request go out.
+  orders (carrying any tag sent for it) is still working it is returned and nothing is
+  sent; if the reads fail, OutcomeUnknownError and nothing is sent; when nothing of ours
+  works (filled, dead or never seen), the entry is settled and the request goes out as
+  a first one's would (cancelling working orders placed since).
 - An uncertain answer is settled from the server's records (_verify.py).
 - With verification on, every send carries a customTag50: the caller's custom_tag, or
   the client's own (INTERNAL_TAG_PREFIX and random digits), so that our order is told
@@ -19,12 +20,13 @@ import dataclasses
 import os
 from typing import TYPE_CHECKING
 
-from ._exceptions import LiquidationRejected, OutcomeUnknownError, TradovateError
+from ._exceptions import LiquidationRejected, NotFlatError, OutcomeUnknownError, TradovateError
 from ._pending import Key, Pending, PendingTargets
 from ._policy import Policy, liquidation_steps
 from ._result import LiquidationResult
 from ._steps import Steps
 from ._verify import (
+    DEAD_STATUSES,
     DONE_STATUSES,
     Anchor,
     Target,
@@ -33,6 +35,7 @@ from ._verify import (
     dated,
     flat_steps,
     judge,
+    read_failure,
     settle_steps,
     snapshot_steps,
     status_of,
@@ -63,13 +66,18 @@ def outcome_steps(
         entry = pending.get(key)  # the check drops an entry whose order is settled
     if result is None:
         body = _tagged(body, entry)
-        target = Target(body.account_id, body.contract_id, body.custom_tag_50)  # type: ignore[arg-type]
-        result = yield from _send_and_settle(policy, verification, pending, body, target)
+        sent: str = body.custom_tag_50  # type: ignore[assignment]
+        # An order of an earlier send still pending may land now too: any of its tags.
+        tags = (() if entry is None else entry.tags) + (sent,)
+        target = Target(body.account_id, body.contract_id, tuple(dict.fromkeys(tags)))
+        result = yield from _send_and_settle(policy, verification, pending, body, target, sent)
     if result.flat or (result.verified and _filled(result)):
         pending.clear(key)
     if confirm and (result.flat is not True or result.order_id is not None):
         timeout = verification.flat_timeout
-        yield from flat_steps(policy, verification, *key, timeout, result.order_id)
+        yield from _after_sending(
+            flat_steps(policy, verification, *key, timeout, result.order_id), key
+        )
         pending.clear(key)
     if confirm:
         result = dataclasses.replace(result, verified=True, flat=True)
@@ -80,16 +88,16 @@ def _tagged(body: LiquidatePositionRequest, entry: Pending | None) -> LiquidateP
     """The body with a customTag50: the caller's, else the pending send's, else our own.
 
     Without a tag, another program's closing order placed just before ours could pass
-    for ours; with one, verification matches our order exactly (/command/deps). A target
-    still pending keeps its tag, so every send for it is found by one check.
+    for ours; with one, verification matches our order exactly (/command/deps). A caller's
+    tag always wins, also on a retry of a pending target under another tag: the entry
+    keeps every tag sent (_pending.py), and the checks look for an order with any of them.
     """
     if isinstance(body.custom_tag_50, str):
         return body
     import attrs
 
-    tag = (
-        entry.tag if entry is not None and entry.tag else INTERNAL_TAG_PREFIX + os.urandom(8).hex()
-    )
+    reused = entry.tags[0] if entry is not None and entry.tags else None
+    tag = reused or INTERNAL_TAG_PREFIX + os.urandom(8).hex()
     return attrs.evolve(body, custom_tag_50=tag)
 
 
@@ -99,6 +107,7 @@ def _send_and_settle(
     pending: PendingTargets,
     body: LiquidatePositionRequest,
     target: Target,
+    sent: str,
 ) -> Steps[LiquidationResult]:
     key = (target.account_id, target.contract_id)
     anchor = Anchor(verification.now(), verification.now)
@@ -108,11 +117,11 @@ def _send_and_settle(
         hint = exc.order_id if isinstance(exc, LiquidationRejected) else None
         if isinstance(exc, LiquidationRejected) and hint is None and _known(exc.reason):
             raise  # a refusal the spec knows, without an order: certain, nothing was done
-        pending.add(key, anchor.since(), hint, target.custom_tag)
+        pending.add(key, anchor.since(), hint, sent)
         target = target._replace(order_hint=hint)
         return (yield from _settle(policy, verification, pending, target, anchor, exc))
     known = answered.order_id is not None
-    pending.add(key, anchor.since(), answered.order_id, target.custom_tag, answered=known)
+    pending.add(key, anchor.since(), answered.order_id, sent, answered=known)
     if known:
         return answered  # Success with its order: the answer decides, no read is spent
     cause = OutcomeUnknownError(
@@ -140,8 +149,9 @@ def _settle(
 def _check_pending(
     policy: Policy, verification: Verification, pending: PendingTargets, key: Key, entry: Pending
 ) -> Steps[LiquidationResult | None]:
-    """Our order since the first send, if one is working or settled the position; else
-    None (and the entry is dropped when our order is known done or dead)."""
+    """Our order since the first send if one is still working (nothing is sent); else
+    None, with the entry dropped: ours is filled or dead, or never appeared, so the call
+    sends as a first one would (and cancels the working orders placed since)."""
     if entry.problem is not None:
         raise OutcomeUnknownError(
             f"an earlier liquidation of this position may be unsettled, but {entry.problem}; "
@@ -149,15 +159,17 @@ def _check_pending(
             account_id=key[0],
             contract_id=key[1],
         )
-    # Our order carries the first send's tag (or none), whatever this call's tag is.
-    hinted = Target(*key, custom_tag=entry.tag, order_hint=entry.order_id)
+    # Our orders carry the tags sent since the first send (none: an untagged old entry).
+    hinted = Target(*key, tags=entry.tags, order_hint=entry.order_id)
     anchor = Anchor(entry.since, verification.now, server=entry.since)
     try:
         snapshot = yield from snapshot_steps(policy, hinted, anchor)
-    except OutcomeUnknownError as exc:
+    except TradovateError as exc:
+        # Whatever stopped the reads (a lockout, a refused token), the earlier send's
+        # outcome is what is unknown: exit 4, the stopping error kept as __cause__.
         raise OutcomeUnknownError(
             "an earlier liquidation of this position is unsettled, and reading the server's "
-            f"records failed ({exc.message}); nothing was sent. Try again once reads work.",
+            f"records failed ({read_failure(exc)}); nothing was sent. Try again once reads work.",
             response=exc.response,
             account_id=key[0],
             contract_id=key[1],
@@ -171,18 +183,10 @@ def _check_pending(
             account_id=key[0],
             contract_id=key[1],
         )
-    order = verdict.order
-    if verdict.kind == "not_done" or (
-        verdict.kind == "done"
-        and order is not None
-        and snapshot.net_pos != 0
-        and status_of(order) in DONE_STATUSES
-    ):
-        pending.clear(key)  # ours is settled (dead, or filled with nothing of ours working)
-        return None  # the position is new, or was never touched: send
-    if verdict.kind != "done":
+    if not any(status_of(o) not in DONE_STATUSES | DEAD_STATUSES for o in snapshot.candidates):
+        pending.clear(key)  # settled: nothing of ours can still fill
         return None
-    return _result(hinted, verdict, snapshot.net_pos)
+    return _result(hinted, verdict, snapshot.net_pos)  # ours works: never a second one
 
 
 def _result(target: Target, verdict: Verdict, net_pos: int) -> LiquidationResult:
@@ -192,6 +196,22 @@ def _result(target: Target, verdict: Verdict, net_pos: int) -> LiquidationResult
     return LiquidationResult(
         target.account_id, target.contract_id, order_id, raw, verified=True, flat=net_pos == 0
     )
+
+
+def _after_sending(steps: Steps[None], key: Key) -> Steps[None]:
+    """`steps` (reads after our order may exist), any error of theirs an unknown outcome."""
+    try:
+        return (yield from steps)
+    except (OutcomeUnknownError, NotFlatError):
+        raise
+    except TradovateError as exc:
+        raise OutcomeUnknownError(
+            "the liquidation was sent, but waiting for the position to read 0 stopped: the "
+            f"reads failed ({read_failure(exc)}). Check the position before liquidating again.",
+            response=exc.response,
+            account_id=key[0],
+            contract_id=key[1],
+        ) from exc
 
 
 def _filled(result: LiquidationResult) -> bool:

@@ -13,8 +13,14 @@ A file that cannot be read (not JSON, not a list, a row without its account and 
 may hold any target, so every target is refused (an entry with a `problem`, which the
 call turns into OutcomeUnknownError before sending), and the file is never overwritten:
 its entries are still someone's record. A row whose account and contract read but whose
-`since` (NaN, infinite, not a number), `order_id` or `tag` does not, refuses that target
-alone.
+`since` (NaN, infinite, not a number), `order_id` or `tags` does not, refuses that target
+alone. Ids must be integers (1.5 or true would name another target): a row whose ids do
+not read makes the whole file unreadable, as do JSON nested too deeply and numbers too
+large for a float.
+
+An entry keeps every customTag50 sent for its target since the first send (`tags`; a
+file written before that has one `tag`, still read): a retry under another custom_tag
+sends that tag, and the pending check looks for an order carrying any of them.
 
 Entries are dropped once settled (see _outcome.py). Growth is bounded: past MAX_ANSWERED
 entries whose closing order the server named in a Success answer, the oldest of those
@@ -46,7 +52,7 @@ MAX_ANSWERED = 1000
 class Pending(NamedTuple):
     since: float  # the first send still unsettled, by the server's clock when known
     order_id: int | None
-    tag: str | None = None  # the custom_tag of that first send: its order carries it
+    tags: tuple[str, ...] = ()  # every customTag50 sent since: each send's order carries one
     answered: bool = False  # the server's Success answer named the order
     problem: str | None = None  # the state file's entry could not be read: refuse
 
@@ -79,16 +85,20 @@ class PendingTargets:
         *,
         answered: bool = False,
     ) -> None:
-        """Pending from `since`, unless it already is from earlier (the first send counts)."""
+        """Pending from `since`, unless it already is from earlier (the first send counts).
+
+        `tag` joins the entry's tags: a retry may carry another tag than the first send
+        (a caller's custom_tag wins), and an order of either send is ours."""
+        tags = () if tag is None else (tag,)
         with self._lock, self._file_lock():
             known = self._entries.get(key)
             if known is None:
-                self._entries[key] = Pending(since, order_id, tag, answered)
+                self._entries[key] = Pending(since, order_id, tags, answered)
             else:
                 self._entries[key] = Pending(
                     min(known.since, since),
                     known.order_id if order_id is None else order_id,
-                    known.tag or tag,
+                    known.tags + tuple(t for t in tags if t not in known.tags),
                     answered and known.answered,
                     known.problem,
                 )
@@ -140,7 +150,15 @@ class PendingTargets:
             if not isinstance(rows, list):
                 raise TypeError("not a JSON list")
             entries = dict(_entry(row, self._path) for row in rows)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (
+            OSError,
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+            RecursionError,  # nested too deeply for json
+            OverflowError,  # an id of 1e999
+        ) as exc:
             # Any target may be in it: none may be sent blind (see the module docstring).
             self._broken = f"the pending state file {self._path} cannot be read ({exc})"
             return {}
@@ -169,7 +187,7 @@ class PendingTargets:
                 "contract_id": c,
                 "since": None if p.problem is not None else p.since,
                 "order_id": p.order_id,
-                "tag": p.tag,
+                "tags": list(p.tags),
                 "answered": p.answered,
                 **({} if p.problem is None else {"problem": p.problem}),
             }
@@ -192,8 +210,10 @@ class PendingTargets:
 
 
 def _entry(row: dict[str, object], path: Path) -> tuple[Key, Pending]:
-    """One row of the file; a row that names its target but not the rest is a problem."""
-    key = (int(row["account_id"]), int(row["contract_id"]))  # type: ignore[call-overload]
+    """One row of the file; a row that names its target but not the rest is a problem.
+
+    Tags are read from `tags` (a list) or, as files before it wrote them, `tag` (one)."""
+    key = (_id(row["account_id"]), _id(row["contract_id"]))
     if isinstance(row.get("problem"), str):  # kept as written by an earlier run
         return key, Pending(math.nan, None, problem=str(row["problem"]))
     try:
@@ -205,13 +225,31 @@ def _entry(row: dict[str, object], path: Path) -> tuple[Key, Pending]:
         order_id = row.get("order_id")
         if order_id is not None and (isinstance(order_id, bool) or not isinstance(order_id, int)):
             raise ValueError(f"order_id is {order_id!r}")
-        tag = row.get("tag")
-        if tag is not None and not isinstance(tag, str):
-            raise ValueError(f"tag is {tag!r}")
-    except (KeyError, ValueError) as exc:
+        tags = _tags(row)
+    except (KeyError, ValueError, OverflowError) as exc:  # OverflowError: a since of 10**400
         problem = f"its entry in the pending state file {path} is unreadable ({exc})"
         return key, Pending(math.nan, None, problem=problem)
-    return key, Pending(float(since), order_id, tag, row.get("answered") is True)
+    return key, Pending(float(since), order_id, tags, row.get("answered") is True)
+
+
+def _id(value: object) -> int:
+    """An account or contract id as written: an int, never 1.5 or true read as another id
+    (the whole file is then unreadable: the row's target is not known)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"an id that is not an integer: {str(value)[:40]}")
+    return value
+
+
+def _tags(row: dict[str, object]) -> tuple[str, ...]:
+    if "tags" not in row:  # a file written before every tag was kept: one tag, or null
+        tag = row.get("tag")
+        if tag is not None and not isinstance(tag, str):
+            raise ValueError(f"tag is {str(tag)[:80]}")
+        return () if tag is None else (tag,)
+    tags = row["tags"]
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise ValueError(f"tags is {str(tags)[:80]}")
+    return tuple(dict.fromkeys(tags))
 
 
 def _check_writable(path: Path) -> None:

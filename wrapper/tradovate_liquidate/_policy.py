@@ -46,10 +46,21 @@ class Policy(NamedTuple):
     answer_limit: int
 
 
+class OutOfTime(OutcomeUnknownError):
+    """A wait inside `exchange` (a penalty, a connect backoff) would end after the time
+    its caller has (`fits`): not waited, nothing more sent. Only reads pass `fits`."""
+
+
 def exchange(
-    policy: Policy, build: Callable[[str | None], Request], context: dict[str, Any]
+    policy: Policy,
+    build: Callable[[str | None], Request],
+    context: dict[str, Any],
+    fits: Callable[[float], bool] | None = None,
 ) -> Steps[tuple[httpx.Response, Any]]:
-    """Send `build(ticket)` until an answer can be trusted; returns it with its JSON."""
+    """Send `build(ticket)` until an answer can be trusted; returns it with its JSON.
+
+    `fits(seconds)`: whether a wait that long still leaves time to send again (a
+    verification read's budget); a wait that does not raises OutOfTime instead."""
     connect_failures = penalty_rounds = 0
     penalty_waited = 0.0
     refreshed = False
@@ -68,13 +79,7 @@ def exchange(
                     **context,
                 ) from cause
             connect_failures += 1
-            if connect_failures > policy.connect_retries:
-                raise ConnectionFailedError(
-                    f"could not connect to {outcome.request.url.host}:{_port(outcome)} after "
-                    f"{connect_failures} tries ({type(outcome).__name__}); nothing was sent",
-                    **context,
-                ) from cause
-            yield Sleep(policy.connect_backoff * 2 ** (connect_failures - 1))
+            yield Sleep(_backoff(policy, outcome, connect_failures, cause, context, fits))
             continue
         assert outcome is not None
         response = outcome
@@ -88,20 +93,60 @@ def exchange(
             return response, answer
         ticket, wait = penalty
         penalty_rounds += 1
-        if (
-            penalty_rounds > policy.max_penalty_rounds
-            or penalty_waited + wait > policy.max_penalty_wait
-        ):
-            raise RateLimitError(
-                f"time penalty of {wait:g} s would exceed max_penalty_wait "
-                f"({policy.max_penalty_wait:g} s, {penalty_waited:g} s already waited); "
-                "nothing was done",
-                retry_after=wait,
-                response=redact(response),
-                **context,
-            )
+        _check_penalty(policy, wait, penalty_waited, penalty_rounds, response, context, fits)
         penalty_waited += wait
         yield Penalty(wait)
+
+
+def _backoff(
+    policy: Policy,
+    outcome: httpx.RequestError,
+    failures: int,
+    cause: Exception | None,
+    context: dict[str, Any],
+    fits: Callable[[float], bool] | None,
+) -> float:
+    """The wait before connecting again, or the error that ends the tries."""
+    if failures > policy.connect_retries:
+        raise ConnectionFailedError(
+            f"could not connect to {outcome.request.url.host}:{_port(outcome)} after "
+            f"{failures} tries ({type(outcome).__name__}); nothing was sent",
+            **context,
+        ) from cause
+    backoff = float(policy.connect_backoff * 2 ** (failures - 1))
+    if fits is not None and not fits(backoff):
+        raise OutOfTime(
+            f"no connection, and no time left to try again ({type(outcome).__name__})",
+            **context,
+        )
+    return backoff
+
+
+def _check_penalty(
+    policy: Policy,
+    wait: float,
+    waited: float,
+    rounds: int,
+    response: httpx.Response,
+    context: dict[str, Any],
+    fits: Callable[[float], bool] | None,
+) -> None:
+    """Raise unless a penalty of `wait` seconds may be waited out and the request resent."""
+    if rounds > policy.max_penalty_rounds or waited + wait > policy.max_penalty_wait:
+        raise RateLimitError(
+            f"time penalty of {wait:g} s would exceed max_penalty_wait "
+            f"({policy.max_penalty_wait:g} s, {waited:g} s already waited); "
+            "nothing was done",
+            retry_after=wait,
+            response=redact(response),
+            **context,
+        )
+    if fits is not None and not fits(wait):
+        raise OutOfTime(
+            f"a time penalty of {wait:g} s would end after the time left to read",
+            response=redact(response),
+            **context,
+        )
 
 
 def _port(error: httpx.RequestError) -> int:

@@ -19,6 +19,9 @@ LIQUIDATION_ANSWER_LIMIT = 1 << 20
 #: List reads (positions and orders of a busy account) are larger: 64 MiB.
 LIST_ANSWER_LIMIT = 64 << 20
 ACCEPT_ENCODING = "gzip, deflate"
+#: A zlib header is 2 bytes: a "deflate" body that is not zlib fails within them. The
+#: bytes fed before the first output (at most this many) are kept to start again as raw.
+RAW_DEFLATE_PROBE = 64
 
 
 class UnreadableAnswer(Exception):
@@ -28,16 +31,20 @@ class UnreadableAnswer(Exception):
 class BoundedBody:
     """Collects an answer's raw chunks, decompressed, refusing to hold more than `limit`."""
 
-    __slots__ = ("_decompressor", "_limit", "_parts", "_size")
+    __slots__ = ("_decompressor", "_head", "_limit", "_parts", "_size")
 
     def __init__(self, limit: int, content_encoding: str) -> None:
         encoding = content_encoding.strip().lower()
+        self._head: bytes | None = None
         if encoding in ("", "identity"):
             self._decompressor = None
         elif encoding in ("gzip", "x-gzip"):
             self._decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
         elif encoding == "deflate":
             self._decompressor = zlib.decompressobj()
+            # Servers send "deflate" as zlib (RFC 9110) or raw: like httpx, the first bytes
+            # decide (see _inflate). Only what came before the choice is kept.
+            self._head = b""
         else:
             raise UnreadableAnswer(f"an answer in Content-Encoding {encoding!r}, not asked for")
         self._limit = limit
@@ -57,13 +64,22 @@ class BoundedBody:
 
     def _inflate(self, raw: bytes) -> None:
         assert self._decompressor is not None
+        head, fed = self._head, raw
+        if head is not None:  # deflate, zlib or raw not yet known: kept to start again
+            self._head = head + raw if len(head) + len(raw) < RAW_DEFLATE_PROBE else None
         try:
             # At most one byte past the limit comes out of each step, however much the
             # input would inflate to; what is left waits in unconsumed_tail.
             while raw:
                 self._keep(self._decompressor.decompress(raw, self._limit - self._size + 1))
                 raw = self._decompressor.unconsumed_tail
+            if self._size:
+                self._head = None  # zlib it is
         except zlib.error as exc:
+            if head is not None and not self._size:  # no zlib header: raw deflate
+                self._decompressor, self._head = zlib.decompressobj(-zlib.MAX_WBITS), None
+                self._inflate(head + fed)
+                return
             raise UnreadableAnswer(f"the answer's compressed body is corrupt ({exc})") from None
 
     def _keep(self, data: bytes) -> None:

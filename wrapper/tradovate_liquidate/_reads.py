@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._answers import redact
 from ._exceptions import OutcomeUnknownError, UnexpectedResponseError
-from ._policy import Policy, exchange
+from ._policy import OutOfTime, Policy, exchange
 from ._reading import LIST_ANSWER_LIMIT
 from ._steps import Request, Sleep, Steps
 
@@ -46,6 +46,10 @@ class Budget(NamedTuple):
     def over(self) -> bool:
         return self.now() >= self.until
 
+    def fits(self, wait: float) -> bool:
+        """Whether a try may still start after waiting `wait` seconds."""
+        return self.now() + wait < self.until
+
 
 def rows_steps(
     policy: Policy,
@@ -66,15 +70,18 @@ def rows_steps(
     for attempt in range(READ_ATTEMPTS):
         if attempt:
             wait = READ_BACKOFF * 2 ** (attempt - 1)
-            if budget is not None and budget.now() + wait >= budget.until:
+            if budget is not None and not budget.fits(wait):
                 break  # the settle window ends first: no more tries
             yield Sleep(wait, "read failed", "reading again")
-        if budget is not None:
-            request = request._replace(deadline=budget.left())
-            if request.deadline <= 0:  # type: ignore[operator]
-                break
+        if budget is not None and budget.left() <= 0:
+            break
         try:
-            response, answer = yield from exchange(policy, _fixed(request), context)
+            response, answer = yield from exchange(
+                policy, _built(request, budget), context, None if budget is None else budget.fits
+            )
+        except OutOfTime as exc:
+            last = exc  # resending within a penalty only earns more tickets
+            break
         except OutcomeUnknownError as exc:
             last = exc
             continue
@@ -99,8 +106,12 @@ def rows_steps(
     ) from last
 
 
-def _fixed(request: Request) -> Callable[[str | None], Request]:
-    return lambda _ticket: request
+def _built(request: Request, budget: Budget | None) -> Callable[[str | None], Request]:
+    """The read as sent each time; within a budget its deadline is what is left then
+    (after a penalty's wait too), so no try ends after the budget's hard end."""
+    if budget is None:
+        return lambda _ticket: request
+    return lambda _ticket: request._replace(deadline=budget.left())
 
 
 def positions_steps(

@@ -79,6 +79,13 @@ def with_session(
                     response=exc.response,
                     **context,
                 ) from None
+            except OutcomeUnknownError as exc:
+                # Reads after a liquidation met a 408: the outcome stays unknown, but the
+                # closed session is still replaced for the calls to come.
+                cause = exc.__cause__
+                if isinstance(cause, AuthenticationError) and cause.status_code == 408:
+                    yield from _replace_closed_session(manager, policy, context, ready.generation)
+                raise
             outcome = None
             if isinstance(step, RefreshToken):
                 ready = yield from _token(manager, policy, context, refused=ready.generation)

@@ -11,17 +11,20 @@ orders on that contract, a few times within `settle_timeout`, and decides:
 
 A candidate is an order of that account on that contract, on the closing side (opposite
 to the position as read; either side once it reads 0), created at or after the send by
-the server's clock, less CLOCK_SKEW_ALLOWANCE. With a custom_tag (the caller's, or the
-client's own, see _outcome.py), only an order whose New command carries that customTag50
-is one.
+the send, less CLOCK_SKEW_ALLOWANCE. With tags (the caller's custom_tag or the client's
+own, every one sent while the target is pending, see _outcome.py), only an order whose
+New command carries one of them is one.
 
-The send's instant is the server's (an Anchor): the Date header of the liquidation's
-answer, or else of the first read, less the local time elapsed since the send. Only when
-no answer carried a Date does this machine's clock stand in for it.
+The send's instant (an Anchor) is the earlier of this machine's clock and the server's
+(the Date header of the liquidation's answer, or else of the first read, less the local
+time elapsed since the send): a wrong clock on either side widens the window, never
+hides our order.
 
-Verification is bounded in time, not only in rounds: no read or round starts after
-`settle_timeout`, and every request ends one request deadline after it at the latest
-(_reads.Budget); at most MAX_TAG_READS orders' commands are read per round.
+Verification is bounded in time, not only in rounds: no read, retry, penalty resend or
+round starts after `settle_timeout`, and every request ends one request deadline after it
+at the latest (_reads.Budget); at most MAX_TAG_READS orders' commands are read per round.
+Once the liquidation may have been acted on, any error of the reads (a lockout, a refused
+token too) is an OutcomeUnknownError with that error as its __cause__.
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ class Verification(NamedTuple):
 class Target(NamedTuple):
     account_id: int
     contract_id: int
-    custom_tag: str | None
+    tags: tuple[str, ...]  # the customTag50s our sends carried: an order with one is ours
     order_hint: int | None = None  # an orderId the answer carried: that order is ours
 
 
@@ -101,7 +104,11 @@ class Anchor:
         self.dates: list[tuple[str, float]] = []
 
     def since(self) -> float:
-        """The send by the server's clock; this machine's when no answer had a Date."""
+        """The send: the earlier of the server's clock (once a Date told it) and this
+        machine's. Order timestamps are the server's, but a Date header can be wrong too
+        (a year ahead would hide our own order and read as "nothing was done"); with
+        every send tagged, a window opened wider by a wrong clock costs reads, not safety.
+        """
         if self.server is None:
             for header, came in self.dates:
                 moment = server_time(header)
@@ -109,7 +116,7 @@ class Anchor:
                     # Date is truncated to the second: this errs early, never late.
                     self.server = moment - max(came - self.local, 0.0)
                     break
-        return self.local if self.server is None else self.server
+        return self.local if self.server is None else min(self.server, self.local)
 
 
 def server_time(header: str) -> float | None:
@@ -169,13 +176,13 @@ def snapshot_steps(
         return Snapshot(net_pos, hinted, exact=True)
     since = anchor.since()
     candidates = [order for order in orders if _is_candidate(order, target, net_pos, since)]
-    if target.custom_tag is None:
+    if not target.tags:
         return Snapshot(net_pos, candidates)
     checked = {} if checked is None else checked
     unread = sorted((_id(o) for o in candidates if _id(o) not in checked), reverse=True)
     for order_id in unread[:MAX_TAG_READS]:  # newest first: ours was placed last
         commands = yield from commands_steps(policy, account, order_id, budget)
-        checked[order_id] = any(c.custom_tag_50 == target.custom_tag for c in commands)
+        checked[order_id] = any(c.custom_tag_50 in target.tags for c in commands)
     tagged = [order for order in candidates if checked.get(_id(order))]
     left = sum(_id(order) not in checked for order in candidates)
     return Snapshot(net_pos, tagged, exact=True, unchecked=left)
@@ -259,8 +266,20 @@ def _read_or_unknown(
 ) -> Steps[Snapshot]:
     try:
         return (yield from snapshot_steps(policy, target, anchor, budget, checked))
-    except OutcomeUnknownError as exc:
-        raise _unknown(cause, f"the reads failed: {exc.message}") from exc
+    except TradovateError as exc:
+        # The liquidation may have been acted on: a read stopped by a lockout or a refused
+        # token proves nothing about it. Unknown, with the stopping error as __cause__
+        # (a batch still stops sending on it).
+        raise _unknown(cause, f"the reads failed: {read_failure(exc)}") from exc
+
+
+def read_failure(exc: TradovateError) -> str:
+    """Why a read failed, for an OutcomeUnknownError's message: a stopping error's own
+    "nothing was done" is true of the read alone, never of the liquidation before it."""
+    import re
+
+    text = re.sub(r"[;,.]?\s*nothing was done\b\.?", "", exc.message, flags=re.IGNORECASE)
+    return text if isinstance(exc, OutcomeUnknownError) else f"{type(exc).__name__}: {text}"
 
 
 def _unknown(cause: TradovateError, seen: str) -> OutcomeUnknownError:
