@@ -67,7 +67,7 @@ def test_a_bulk_send_not_seen_flat_stays_pending_with_its_tag(harness: Harness) 
     tag = bulk.json()["customTag50"]
     assert tag.startswith(INTERNAL_TAG_PREFIX)
     assert seen["pending"] is not None
-    assert seen["pending"].tag == tag
+    assert seen["pending"].tags == (tag,)
     assert liquidations(fake) == 1  # the later call found the bulk's order: sent nothing
     assert seen["second"].order_id == fake.placed[0].order_id
 

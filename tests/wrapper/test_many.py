@@ -6,6 +6,7 @@ import math
 import threading
 from typing import Any
 
+import httpx
 import pytest
 
 from tradovate_liquidate import (
@@ -13,6 +14,7 @@ from tradovate_liquidate import (
     LiquidationRejected,
     LiquidationResult,
     LiquidationTarget,
+    RateLimitError,
     TradovateError,
 )
 from tradovate_liquidate.testing import FakeTradovate, Fault, RateLimit
@@ -212,3 +214,47 @@ def test_a_time_penalty_is_shared_one_ticket_per_wait(harness: Harness) -> None:
     assert fake.tickets_issued <= math.ceil(TARGETS / BUDGET)
     # Only requests already in flight when a penalty began may meet it.
     assert len(penalties) <= fake.tickets_issued * CONCURRENCY
+
+
+class LockOutAfter(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """The fake's transport, locking the user out once `n` liquidations reached it."""
+
+    def __init__(self, fake: FakeTradovate, n: int) -> None:
+        self.fake, self.inner, self.n, self.seen = fake, fake.transport(), n, 0
+
+    def _count(self, request: httpx.Request) -> None:
+        if request.url.path.endswith("/liquidateposition"):
+            self.seen += 1
+            if self.seen == self.n:
+                self.fake.lock_out()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._count(request)
+        return self.inner.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self._count(request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_lockout_stops_the_batch_and_the_rest_is_reported_not_sent(
+    harness: Harness, book: FakeTradovate
+) -> None:
+    """Every request sent into a 429 lockout extends it: the batch stops sending."""
+    heard: list[int] = []
+    outcomes = harness.run(
+        {"token": book.issue_token(), "transport": LockOutAfter(book, 2)},
+        lambda client: client.liquidate_many(
+            [(account, 7) for account in range(1, 6)],
+            concurrency=1,
+            on_progress=lambda index, outcome: heard.append(index),
+        ),
+    )
+    assert isinstance(outcomes[0], LiquidationResult)
+    assert [type(outcome) for outcome in outcomes[1:]] == [RateLimitError] * 4
+    assert [outcome.account_id for outcome in outcomes] == [1, 2, 3, 4, 5]
+    assert all("not sent" in outcome.message for outcome in outcomes[2:])
+    assert all(outcome.__cause__ is outcomes[1] for outcome in outcomes[2:])
+    posts = [r for r in book.requests if r.path.endswith("/liquidateposition")]
+    assert len(posts) == 2  # nothing after the 429
+    assert sorted(heard) == [0, 1, 2, 3, 4]

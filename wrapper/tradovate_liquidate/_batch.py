@@ -110,6 +110,8 @@ class Batch:
         self._on_progress = check_progress(on_progress)
         self._prepare = prepare
         self._outcomes: list[Outcome | None] = [None] * len(self.targets)
+        #: The authentication or rate-limit error after which nothing new was started.
+        self.stopped: TradovateError | None = None
 
     def call_arguments(self, index: int) -> Any:
         """One target's call, from `prepare` (ClientBase._batch_liquidation): made when
@@ -131,6 +133,24 @@ class Batch:
 
     def outcomes(self) -> list[Outcome]:
         return [outcome for outcome in self._outcomes if outcome is not None]
+
+    def record_not_sent(self) -> None:
+        """After a stop, every target never started gets an error saying so (of the
+        stop's kind, caused by it), so outcomes stay one per target in input order."""
+        stop = self.stopped
+        if stop is None:
+            return
+        kind = AuthenticationError if isinstance(stop, AuthenticationError) else RateLimitError
+        for index, outcome in enumerate(self._outcomes):
+            if outcome is None:
+                target = self.targets[index]
+                error = kind(
+                    f"not sent: the batch stopped after {stop.message}",
+                    account_id=target.account_id,
+                    contract_id=target.contract_id,
+                )
+                error.__cause__ = stop
+                self.record(index, error)
 
 
 class Jobs(Batch):
@@ -207,9 +227,18 @@ class _Run:
 
     def next_index(self) -> int | None:
         with self._lock:
-            if self.failure is not None:
+            if self.failure is not None or self.batch.stopped is not None:
                 return None
             return next(self._pending, None)
+
+    def ended(self, outcome: TradovateError) -> None:
+        """An authentication or rate-limit error (or a sent call's verification cut short
+        by one): every later request would meet it too, and into a 429 lockout each one
+        extends the lockout, so nothing new is started."""
+        if (stop := stopping(outcome)) is not None:
+            with self._lock:
+                if self.batch.stopped is None:
+                    self.batch.stopped = stop
 
     def failed(self, exc: BaseException) -> None:
         with self._lock:
@@ -219,6 +248,8 @@ class _Run:
     def finish(self) -> None:
         if self.failure is not None:
             raise self.failure
+        if not isinstance(self.batch, Jobs):  # a phase's stop is run_jobs' to report
+            self.batch.record_not_sent()
 
 
 def run_threads(batch: Batch, call: Call) -> None:
@@ -232,6 +263,7 @@ def run_threads(batch: Batch, call: Call) -> None:
                 outcome = call(batch.call_arguments(index))
             except TradovateError as exc:
                 outcome = exc
+                run.ended(exc)
             except BaseException as exc:
                 run.failed(exc)
                 return
@@ -261,6 +293,7 @@ async def run_tasks(batch: Batch, call: AsyncCall) -> None:
                 outcome = await call(batch.call_arguments(index))
             except TradovateError as exc:
                 outcome = exc
+                run.ended(exc)
             except Exception as exc:
                 run.failed(exc)
                 return
