@@ -376,3 +376,19 @@ def test_pending_memory_keeps_unknown_outcomes_over_the_bound(
         pending.add((1, index), float(index), None)  # unknown outcomes
         pending.add((2, index), float(index), 10 + index, answered=True)
     assert pending.keys() == [(1, i) for i in range(5)] + [(2, 3), (2, 4)]
+
+
+def test_answered_entries_past_the_bound_go_oldest_first_down_to_three_quarters() -> None:
+    """The search for them runs once per quarter of the bound, not on every call."""
+    pending = _pending.PendingTargets()
+    pending.add((0, 0), 0.0, None)  # an unknown outcome: never dropped for room
+    for n in range(1, _pending.MAX_ANSWERED + 2):
+        pending.add((n, n), float(n), n, answered=True)
+    kept = pending.keys()
+    assert len(kept) == 1 + (_pending.MAX_ANSWERED - _pending.MAX_ANSWERED // 4)
+    assert kept[0] == (0, 0)
+    assert (
+        kept[1]
+        == (_pending.MAX_ANSWERED + 2 - (_pending.MAX_ANSWERED - _pending.MAX_ANSWERED // 4),) * 2
+    )
+    assert kept[-1] == (_pending.MAX_ANSWERED + 1,) * 2
