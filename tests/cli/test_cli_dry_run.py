@@ -113,7 +113,7 @@ def test_a_dry_run_whose_order_read_fails_still_shows_the_positions(fake: FakeTr
     from tradovate_liquidate import LiquidationClient
     from tradovate_liquidate._cli_accounts import _dry_accounts
 
-    from ..wrapper.test_accounts import FailingOrderReads
+    from ..wrapper.transports import FailingOrderReads
 
     transport = FailingOrderReads(fake)
     with LiquidationClient(token=fake.issue_token(), transport=transport) as client:

@@ -6,7 +6,6 @@ import json
 from collections import Counter
 from typing import Any
 
-import httpx
 import pytest
 
 from tradovate_liquidate import LiquidationResult, NotFlatError, RateLimitError
@@ -14,6 +13,7 @@ from tradovate_liquidate._accounts_steps import BULK_CHUNK, LDEPS_CHUNK
 from tradovate_liquidate.testing import FakeTradovate, ManualClock
 
 from .conftest import Harness
+from .transports import FailingOrderReads, LockOutAt
 
 ES, NQ, CL = 3570918, 3570919, 3570920
 
@@ -120,27 +120,6 @@ def test_reads_and_bulk_requests_are_chunked_at_the_documented_sizes(
     assert sorted(len(json.loads(r.body)["positions"]) for r in bulk) == [30, BULK_CHUNK]
 
 
-class LockOutAt(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """The fake's transport, locking the user out just before the n-th liquidation."""
-
-    def __init__(self, fake: FakeTradovate, n: int) -> None:
-        self.fake, self.inner, self.n, self.seen = fake, fake.transport(), n, 0
-
-    def _count(self, request: httpx.Request) -> None:
-        if request.url.path.endswith("/liquidateposition"):
-            self.seen += 1
-            if self.seen == self.n:
-                self.fake.lock_out()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self._count(request)
-        return self.inner.handle_request(request)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self._count(request)
-        return await self.inner.handle_async_request(request)
-
-
 def test_a_lockout_mid_run_stops_sending_and_carries_the_results_so_far(
     harness: Harness, fake: FakeTradovate, on_fake: dict[str, Any]
 ) -> None:
@@ -176,26 +155,6 @@ def test_stray_working_orders_are_cancelled_so_nothing_reopens_a_position(
     assert sent(fake)["POST /order/cancelorder"] == 2  # not the held contract's order
     assert sent(fake)["GET /order/ldeps"] == 1
     assert run.requests == sent(fake)
-
-
-class FailingOrderReads(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """The fake's transport, answering GET /order/ldeps with 500."""
-
-    def __init__(self, fake: FakeTradovate) -> None:
-        self.inner = fake.transport()
-
-    def _fails(self, request: httpx.Request) -> bool:
-        return request.url.path.endswith("/order/ldeps")
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self._fails(request):
-            return httpx.Response(500, text="Internal Server Error")
-        return self.inner.handle_request(request)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self._fails(request):
-            return httpx.Response(500, text="Internal Server Error")
-        return await self.inner.handle_async_request(request)
 
 
 def test_orders_that_cannot_be_read_are_reported_and_the_positions_still_flattened(

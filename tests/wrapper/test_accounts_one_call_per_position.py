@@ -106,7 +106,7 @@ def test_a_cancelled_liquidate_account_gives_its_locks_back() -> None:
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
-            assert client._one_call_per_target._locks == {}
+            assert client._one_call_per_target._table._locks == {}
             await client.liquidate_position(1, ES)  # not left waiting for a lock
 
     asyncio.run(main())

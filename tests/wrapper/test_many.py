@@ -6,7 +6,6 @@ import math
 import threading
 from typing import Any
 
-import httpx
 import pytest
 
 from tradovate_liquidate import (
@@ -20,6 +19,7 @@ from tradovate_liquidate import (
 from tradovate_liquidate.testing import FakeTradovate, Fault, RateLimit
 
 from .conftest import Harness
+from .transports import LockOutAt
 
 # What an answer alone means: these clients do not verify (see tests/conftest.py).
 pytestmark = pytest.mark.answer_only
@@ -216,34 +216,13 @@ def test_a_time_penalty_is_shared_one_ticket_per_wait(harness: Harness) -> None:
     assert len(penalties) <= fake.tickets_issued * CONCURRENCY
 
 
-class LockOutAfter(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """The fake's transport, locking the user out once `n` liquidations reached it."""
-
-    def __init__(self, fake: FakeTradovate, n: int) -> None:
-        self.fake, self.inner, self.n, self.seen = fake, fake.transport(), n, 0
-
-    def _count(self, request: httpx.Request) -> None:
-        if request.url.path.endswith("/liquidateposition"):
-            self.seen += 1
-            if self.seen == self.n:
-                self.fake.lock_out()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self._count(request)
-        return self.inner.handle_request(request)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self._count(request)
-        return await self.inner.handle_async_request(request)
-
-
 def test_a_lockout_stops_the_batch_and_the_rest_is_reported_not_sent(
     harness: Harness, book: FakeTradovate
 ) -> None:
     """Every request sent into a 429 lockout extends it: the batch stops sending."""
     heard: list[int] = []
     outcomes = harness.run(
-        {"token": book.issue_token(), "transport": LockOutAfter(book, 2)},
+        {"token": book.issue_token(), "transport": LockOutAt(book, 2)},
         lambda client: client.liquidate_many(
             [(account, 7) for account in range(1, 6)],
             concurrency=1,

@@ -22,6 +22,7 @@ from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message
 from ._exceptions import TradovateError
+from ._locks import LockTable
 from ._reading import AnswerReader
 from ._steps import Hold, T
 from ._tokens import bad_token_source
@@ -187,19 +188,8 @@ class OneCallPerTarget:
     """
 
     def __init__(self) -> None:
-        self._locks: dict[tuple[int, int], tuple[asyncio.Lock, int]] = {}
-
-    def _use(self, key: tuple[int, int]) -> asyncio.Lock:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        return lock
-
-    def _done(self, key: tuple[int, int]) -> None:
-        lock, users = self._locks[key]
-        if users == 1:
-            del self._locks[key]
-        else:
-            self._locks[key] = (lock, users - 1)
+        self._table = LockTable(asyncio.Lock)
+        self._use, self._done = self._table.use, self._table.done
 
     @asynccontextmanager
     async def hold(self, key: tuple[int, int]) -> AsyncIterator[None]:

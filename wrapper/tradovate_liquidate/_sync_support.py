@@ -19,6 +19,7 @@ from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message, passed
 from ._exceptions import TradovateError
+from ._locks import LockTable
 from ._reading import AnswerReader
 from ._steps import Hold, T
 from ._tokens import bad_token_source
@@ -158,22 +159,8 @@ class OneCallPerTarget:
     """At most one liquidation of a position at a time on one client (see the async twin)."""
 
     def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._locks: dict[tuple[int, int], tuple[threading.Lock, int]] = {}
-
-    def _use(self, key: tuple[int, int]) -> threading.Lock:
-        with self._guard:
-            lock, users = self._locks.get(key, (threading.Lock(), 0))
-            self._locks[key] = (lock, users + 1)
-            return lock
-
-    def _done(self, key: tuple[int, int]) -> None:
-        with self._guard:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
+        self._table = LockTable(threading.Lock)
+        self._use, self._done = self._table.use, self._table.done
 
     @contextmanager
     def hold(self, key: tuple[int, int]) -> Iterator[None]:

@@ -1,0 +1,48 @@
+"""The fake's transport with one misbehaviour each, for tests of both clients."""
+
+from __future__ import annotations
+
+import httpx
+
+from tradovate_liquidate.testing import FakeTradovate
+
+
+class LockOutAt(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """The fake's transport, locking the user out just before the n-th liquidation reaches it."""
+
+    def __init__(self, fake: FakeTradovate, n: int) -> None:
+        self.fake, self.inner, self.n, self.seen = fake, fake.transport(), n, 0
+
+    def _count(self, request: httpx.Request) -> None:
+        if request.url.path.endswith("/liquidateposition"):
+            self.seen += 1
+            if self.seen == self.n:
+                self.fake.lock_out()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._count(request)
+        return self.inner.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self._count(request)
+        return await self.inner.handle_async_request(request)
+
+
+class FailingOrderReads(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """The fake's transport, answering GET /order/ldeps with 500."""
+
+    def __init__(self, fake: FakeTradovate) -> None:
+        self.inner = fake.transport()
+
+    def _fails(self, request: httpx.Request) -> bool:
+        return request.url.path.endswith("/order/ldeps")
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._fails(request):
+            return httpx.Response(500, text="Internal Server Error")
+        return self.inner.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._fails(request):
+            return httpx.Response(500, text="Internal Server Error")
+        return await self.inner.handle_async_request(request)
