@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._batch import Batch, Jobs, Stopped, run_tasks
+from ._batch import Batch, Jobs, PhaseRun, run_tasks
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message
@@ -77,29 +77,20 @@ async def run_jobs(jobs: Jobs, drive: Callable[[Any], Awaitable[Any]]) -> Jobs:
         try:
             return await drive(arguments["job"])
         except TradovateError as exc:
-            stop = jobs.stop(arguments, exc)
-            if stop is None:
-                raise
-            raise stop from None
+            jobs.fail(arguments, exc)
 
-    try:
-        await run_tasks(jobs, call)
-    except Stopped as stop:
-        jobs.stopped = stop.error
+    await run_tasks(jobs, call)
     return jobs
 
 
 async def run_phases(
     phases: Generator[Any, Jobs, T], workers: int, drive: Callable[[Any], Awaitable[Any]]
 ) -> T:
-    """Run each phase's jobs (see _accounts.py) and send back how they ended."""
-    try:
-        jobs = next(phases)
-        while True:
-            jobs = phases.send(await run_jobs(Jobs(jobs, workers), drive))
-    except StopIteration as end:
-        result: T = end.value
-        return result
+    """Run each phase's jobs (see _accounts.py and _batch.PhaseRun), as tasks."""
+    run = PhaseRun(phases, workers)
+    while (jobs := run.next_jobs()) is not None:
+        run.ended(await run_jobs(jobs, drive))
+    return run.result()
 
 
 def new_http_client(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, NoReturn
 
 from ._arguments import check_custom_tag, check_id
 from ._exceptions import AuthenticationError, OutcomeUnknownError, RateLimitError, TradovateError
 from ._result import LiquidationResult
+from ._steps import T
 
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 256
@@ -180,8 +181,44 @@ class Jobs(Batch):
             self.record(arguments["index"], error)
         return Stopped(stop)
 
+    def fail(self, arguments: dict[str, Any], error: TradovateError) -> NoReturn:
+        """Raise what a job that raised `error` ends in: the Stopped that ends the phase
+        (the runner keeps it as `stopped`), or the error itself, the job's outcome."""
+        stop = self.stop(arguments, error)
+        if stop is None:
+            raise error
+        raise stop from None
+
     def results(self) -> list[Any]:
         return list(self._outcomes)
+
+
+class PhaseRun(Generic[T]):
+    """Steps through liquidate_accounts' phases for a driver: each phase's jobs as Jobs,
+    how they ended sent back, until the phases return their result."""
+
+    def __init__(self, phases: Generator[list[Any], Jobs, T], workers: int) -> None:
+        self._phases = phases
+        self._workers = workers
+        self._done: Jobs | None = None
+        self._result: T | None = None
+        self._over = False
+
+    def next_jobs(self) -> Jobs | None:
+        """The next phase's jobs; None once the phases have returned."""
+        try:
+            jobs = next(self._phases) if self._done is None else self._phases.send(self._done)
+        except StopIteration as end:
+            self._result, self._over = end.value, True
+            return None
+        return Jobs(jobs, self._workers)
+
+    def ended(self, done: Jobs) -> None:
+        self._done = done
+
+    def result(self) -> T:
+        assert self._over
+        return self._result  # type: ignore[return-value]
 
 
 #: Errors after which nothing more is sent in a run (every request would meet them too).
@@ -246,6 +283,9 @@ class _Run:
                 self.failure = exc
 
     def finish(self) -> None:
+        if isinstance(self.failure, Stopped) and isinstance(self.batch, Jobs):
+            self.batch.stopped = self.failure.error  # a phase ended early, as designed
+            return
         if self.failure is not None:
             raise self.failure
         if not isinstance(self.batch, Jobs):  # a phase's stop is run_jobs' to report

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._batch import Batch, Jobs, Stopped, run_threads
+from ._batch import Batch, Jobs, PhaseRun, run_threads
 from ._batch import Outcome as BatchOutcome
 from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message, passed
@@ -80,27 +80,18 @@ def run_jobs(jobs: Jobs, drive: Callable[[Any], Any]) -> Jobs:
         try:
             return drive(arguments["job"])
         except TradovateError as exc:
-            stop = jobs.stop(arguments, exc)
-            if stop is None:
-                raise
-            raise stop from None
+            jobs.fail(arguments, exc)
 
-    try:
-        run_threads(jobs, call)
-    except Stopped as stop:
-        jobs.stopped = stop.error
+    run_threads(jobs, call)
     return jobs
 
 
 def run_phases(phases: Generator[Any, Jobs, T], workers: int, drive: Callable[[Any], Any]) -> T:
-    """Run each phase's jobs (see _accounts.py) and send back how they ended."""
-    try:
-        jobs = next(phases)
-        while True:
-            jobs = phases.send(run_jobs(Jobs(jobs, workers), drive))
-    except StopIteration as end:
-        result: T = end.value
-        return result
+    """Run each phase's jobs (see _accounts.py and _batch.PhaseRun), on threads."""
+    run = PhaseRun(phases, workers)
+    while (jobs := run.next_jobs()) is not None:
+        run.ended(run_jobs(jobs, drive))
+    return run.result()
 
 
 def new_http_client(
