@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 
 LIQUIDATE_PATH = "/order/liquidateposition"
 #: Answers that say the request was not processed (a 401 or 408 before the session
-#: rules act, a 429 whose penalty was not waited).
-NOT_PROCESSED = (401, 408, 429)
+#: rules act, a 423 or 429 lockout).
+NOT_PROCESSED = (401, 408, 423, 429)
 OUTCOME_KEYS = ("failureReason", "orderId", "errorText")
 
 
