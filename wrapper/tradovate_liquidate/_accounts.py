@@ -317,6 +317,7 @@ class AccountsPlan:
 
     def _check_stopped(self, done: Jobs) -> None:
         if done.stopped is not None:
+            self._keep_bulk_pending()  # what bulk sent is unsettled: read before resending
             exc = done.stopped
             results = self.run(stopped=exc)
             exc.accounts_result = results  # type: ignore[attr-defined]

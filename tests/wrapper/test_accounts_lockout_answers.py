@@ -1,4 +1,4 @@
-"""review3: a 423 lockout answering the liquidation itself says "Nothing was done"
+"""A 423 lockout answering the liquidation itself says "Nothing was done"
 (README fault table: 423 -> RateLimitError, exit 3, the same as 429). Whole-account
 calls must not turn it into "the closing order was sent but its outcome is unknown"
 (exit 4): _account.NOT_PROCESSED lists 401, 408 and 429, but not 423."""
@@ -14,7 +14,7 @@ from tradovate_liquidate import OutcomeUnknownError, RateLimitError
 from tradovate_liquidate._cli_report import accounts_report
 from tradovate_liquidate.testing import FakeTradovate
 
-from ..harness import Harness
+from .conftest import Harness
 
 ES = 3570918
 
@@ -41,7 +41,7 @@ class LockedLiquidation(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 @pytest.mark.parametrize("status", [429, 423])
 @pytest.mark.parametrize("call", ["account", "accounts"])
-def test_review3_a_423_on_the_liquidation_is_not_reported_sent(
+def test_a_423_on_the_liquidation_is_not_reported_sent(
     harness: Harness, status: int, call: str
 ) -> None:
     fake = FakeTradovate()
@@ -59,10 +59,8 @@ def test_review3_a_423_on_the_liquidation_is_not_reported_sent(
     with pytest.raises(RateLimitError) as caught:
         harness.run(kwargs, run)
     assert not fake.placed  # nothing was done: the liquidation never reached the book
-    if call == "account":
-        result = caught.value.account_result
-    else:
-        result = caught.value.accounts_result[0]
+    error = caught.value
+    result = error.account_result if call == "account" else error.accounts_result[0]
     unknown = [o for o in result.positions if isinstance(o, OutcomeUnknownError)]
     assert not unknown, f"{status} (nothing was done) reported as sent: {unknown[0].message}"
     if call == "accounts":

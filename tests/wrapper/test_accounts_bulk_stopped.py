@@ -1,4 +1,4 @@
-"""review3: a bulk liquidation sent, then a stopping error (a lockout) before its
+"""A bulk liquidation sent, then a stopping error (a lockout) before its
 positions were read back, must leave those positions pending, as a run that ends
 normally does (_AccountsPlan._keep_bulk_pending): else the next call sends blind."""
 
@@ -12,7 +12,7 @@ import pytest
 from tradovate_liquidate import RateLimitError
 from tradovate_liquidate.testing import FakeTradovate
 
-from ..harness import Harness
+from .conftest import Harness
 
 ES = 3570918
 
@@ -41,7 +41,7 @@ class LockOutAfterBulk(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 
 @pytest.mark.parametrize("confirm", [True, False])
-def test_review3_bulk_sent_then_locked_out_stays_pending(harness: Harness, confirm: bool) -> None:
+def test_bulk_sent_then_locked_out_stays_pending(harness: Harness, confirm: bool) -> None:
     fake = FakeTradovate(fill_mode="never")  # the bulk's closing order stays working
     fake.add_position(account_id=1, contract_id=ES, net_pos=2)
     kwargs: dict[str, Any] = {
