@@ -1,7 +1,7 @@
 """A 423 lockout answering the liquidation itself says "Nothing was done"
 (README fault table: 423 -> RateLimitError, exit 3, the same as 429). Whole-account
 calls must not turn it into "the closing order was sent but its outcome is unknown"
-(exit 4): _account.NOT_PROCESSED lists 401, 408 and 429, but not 423."""
+(exit 4), as an earlier whole-account wrapper did when it knew 429 but not 423."""
 
 from __future__ import annotations
 

@@ -25,27 +25,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from ._arguments import liquidation_request
 from ._batch import STOPPING, stopping  # errors after which nothing more is sent
-from ._exceptions import OutcomeUnknownError, TradovateError
+from ._exceptions import TradovateError
 from ._outcome import outcome_steps
 from ._pending import PendingTargets
 from ._policy import Policy, exchange
 from ._reads import orders_steps, positions_steps, rows_steps
 from ._result import LiquidationResult
-from ._steps import Outcome, Request, Send, Sleep, Steps, T, holding
+from ._steps import Request, Sleep, Steps, T, holding
 from ._verify import DEAD_STATUSES, DONE_STATUSES, FLAT_FIRST_WAIT, FLAT_MAX_WAIT, Verification
 
 if TYPE_CHECKING:
     from tradovate_api.models import Account, Position
-
-LIQUIDATE_PATH = "/order/liquidateposition"
-#: Answers that say the request was not processed (a 401 or 408 before the session
-#: rules act, a 423 or 429 lockout).
-NOT_PROCESSED = (401, 408, 423, 429)
-OUTCOME_KEYS = ("failureReason", "orderId", "errorText")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,63 +156,10 @@ def account_steps(
 
 def position_steps(key: tuple[int, int], steps: Steps[T]) -> Steps[T]:
     """One position's liquidation as whole-account calls run it: under the position's
-    one-call lock (a Hold), and with a stopping error met after its POST may have been
-    processed turned into that position's OutcomeUnknownError (see sent_then_stopped)."""
-    return holding([key], sent_then_stopped(key, steps))
-
-
-def sent_then_stopped(key: tuple[int, int], steps: Steps[T]) -> Steps[T]:
-    """`steps`; an error of STOPPING raised once a liquidation may have been processed
-    (its answer lost or unsure) becomes an OutcomeUnknownError caused by it: the closing
-    order may be working, so the position is never reported "not sent". An error that
-    already is such an OutcomeUnknownError (raised by verification) passes as it is."""
-    sent: int | bool = False  # the order id the answer named, or True
-    outcome: Outcome | None = None
-    try:
-        while True:
-            try:
-                step = steps.send(outcome)
-            except STOPPING as exc:
-                if sent is False:
-                    raise
-                error = OutcomeUnknownError(
-                    f"the closing order was sent but its outcome is unknown: {exc.message} "
-                    "before the server's records could be read. Check the position before "
-                    "liquidating again",
-                    account_id=key[0],
-                    contract_id=key[1],
-                )
-                error.order_id = None if sent is True else sent  # type: ignore[attr-defined]
-                raise error from exc
-            outcome = yield step
-            if isinstance(step, Send) and step.request.path.endswith(LIQUIDATE_PATH):
-                sent = _maybe_processed(outcome, sent)
-    except StopIteration as done:
-        result: T = done.value
-        return result
-    finally:
-        steps.close()
-
-
-def _maybe_processed(outcome: Outcome | None, sent: int | bool) -> int | bool:
-    """Whether a liquidation may have been acted on: anything but an answer that says it
-    was not (401, 408, 429, a bare time penalty); the order id its answer named, if any."""
-    if not isinstance(outcome, httpx.Response):
-        return sent or True
-    if outcome.status_code in NOT_PROCESSED:
-        return sent
-    try:
-        answer = outcome.json()
-    except (ValueError, httpx.HTTPError):
-        answer = None
-    if not isinstance(answer, dict):
-        return sent or True
-    if "p-ticket" in answer and not any(answer.get(k) for k in OUTCOME_KEYS):
-        return sent  # a time penalty: not processed (the ticket's resend may be)
-    order_id = answer.get("orderId")
-    if isinstance(order_id, int) and not isinstance(order_id, bool):
-        return order_id
-    return sent or True
+    one-call lock (a Hold). A stopping error met after its POST may have been processed
+    already comes out of outcome_steps as that position's OutcomeUnknownError, caused
+    by it (see _outcome.py); the caller records it, then stops (_batch.stopping)."""
+    return holding([key], steps)
 
 
 def stray_orders(orders: list[Any], held: dict[int, int]) -> list[int]:

@@ -35,7 +35,6 @@ from ._account import (
     cancel_steps,
     opened_since,
     position_steps,
-    sent_then_stopped,
     stray_orders,
 )
 from ._accounts_steps import (  # check_*, METHODS: the module's public names
@@ -221,7 +220,7 @@ class AccountsPlan:
         for key in [key for key in keys if self._single(key)]:
             steps = outcome_steps(self.policy, self.verification, self.pending, *self._body(key))
             try:
-                self.outcomes[key] = yield from sent_then_stopped(key, steps)
+                self.outcomes[key] = yield from steps
             except TradovateError as exc:
                 self.outcomes[key] = exc
                 if (stop := stopping(exc)) is not None:
