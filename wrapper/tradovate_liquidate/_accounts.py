@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable
 from typing import Any
@@ -57,7 +56,7 @@ from ._accounts_steps import (  # check_*, METHODS: the module's public names
 from ._arguments import liquidation_request
 from ._batch import Jobs, stopping
 from ._exceptions import RequestRejected, TradovateError
-from ._outcome import INTERNAL_TAG_PREFIX, outcome_steps
+from ._outcome import outcome_steps, own_tag
 from ._pending import PendingTargets
 from ._policy import Policy
 from ._result import LiquidationResult
@@ -210,7 +209,7 @@ class AccountsPlan:
         as a single liquidation does), so that pending entries find its orders."""
         tag = self.options["custom_tag"]
         if tag is None and self.verification.enabled:
-            tag = INTERNAL_TAG_PREFIX + os.urandom(8).hex()
+            tag = own_tag()
         return holding(keys, self._bulk_send(keys, {**self.options, "custom_tag": tag}))
 
     def _bulk_send(self, keys: list[Key], options: dict[str, Any]) -> Steps[str | None]:

@@ -97,8 +97,12 @@ def _tagged(body: LiquidatePositionRequest, entry: Pending | None) -> LiquidateP
     import attrs
 
     reused = entry.tags[0] if entry is not None and entry.tags else None
-    tag = reused or INTERNAL_TAG_PREFIX + os.urandom(8).hex()
-    return attrs.evolve(body, custom_tag_50=tag)
+    return attrs.evolve(body, custom_tag_50=reused or own_tag())
+
+
+def own_tag() -> str:
+    """A customTag50 of the client's own: 19 characters of the vendor's 64."""
+    return INTERNAL_TAG_PREFIX + os.urandom(8).hex()
 
 
 def _send_and_settle(
