@@ -135,7 +135,14 @@ class Batch:
     def outcomes(self) -> list[Outcome]:
         return [outcome for outcome in self._outcomes if outcome is not None]
 
-    def record_not_sent(self) -> None:
+    def finish(self, failure: BaseException | None) -> None:
+        """The run is over: raise what failed outside the tree, or report what a stop
+        left unsent."""
+        if failure is not None:
+            raise failure
+        self._record_not_sent()
+
+    def _record_not_sent(self) -> None:
         """After a stop, every target never started gets an error saying so (of the
         stop's kind, caused by it), so outcomes stay one per target in input order."""
         stop = self.stopped
@@ -180,6 +187,14 @@ class Jobs(Batch):
         if stop is not error:
             self.record(arguments["index"], error)
         return Stopped(stop)
+
+    def finish(self, failure: BaseException | None) -> None:
+        """A phase that met a stop ended early, as designed: keep the stop (the plan
+        reports it); a job never started is None in `results()`."""
+        if isinstance(failure, Stopped):
+            self.stopped = failure.error
+        elif failure is not None:
+            raise failure
 
     def fail(self, arguments: dict[str, Any], error: TradovateError) -> NoReturn:
         """Raise what a job that raised `error` ends in: the Stopped that ends the phase
@@ -283,13 +298,7 @@ class _Run:
                 self.failure = exc
 
     def finish(self) -> None:
-        if isinstance(self.failure, Stopped) and isinstance(self.batch, Jobs):
-            self.batch.stopped = self.failure.error  # a phase ended early, as designed
-            return
-        if self.failure is not None:
-            raise self.failure
-        if not isinstance(self.batch, Jobs):  # a phase's stop is run_jobs' to report
-            self.batch.record_not_sent()
+        self.batch.finish(self.failure)
 
 
 def run_threads(batch: Batch, call: Call) -> None:
