@@ -8,10 +8,11 @@ Only the encodings this client asks for (ACCEPT_ENCODING) are read.
 from __future__ import annotations
 
 import zlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import httpx
+import httpx
+
+from ._deadline import exceeded_message, passed
 
 #: The liquidation answer: the vendor's largest legitimate one is a few KB (failureText
 #: holds at most 8,192 characters), so 1 MiB leaves room and still bounds memory.
@@ -120,13 +121,9 @@ class AnswerReader:
         return self._body is not None
 
     def feed(self, chunk: bytes) -> None:
-        from ._deadline import exceeded_message, passed
-
         assert self._body is not None
         self._measure(self._body.feed, chunk)
         if passed(self._deadline):
-            import httpx
-
             raise httpx.ReadTimeout(exceeded_message(self._seconds))
 
     def finish(self) -> httpx.Response:
@@ -139,6 +136,4 @@ class AnswerReader:
         try:
             return step(*args)
         except UnreadableAnswer as exc:
-            import httpx
-
             raise httpx.DecodingError(str(exc), request=self._response.request) from None
