@@ -85,8 +85,7 @@ class AsyncLiquidationClient(ClientBase):
     request, whatever the server trickles. Past it the outcome is unknown. An answer
     larger than `max_answer_bytes` once decompressed (default 1 MiB) is unreadable, and
     is never held in memory whole.
-    `verify` is passed to httpx: TLS certificates are checked unless you say otherwise.
-    `transport` or `http_client` inject httpx pieces, for example
+    `verify` (TLS) is passed to httpx. `transport` or `http_client` inject httpx pieces, e.g.
     `FakeTradovate().transport()` in tests; a client you pass in is yours to close.
     Redirects are never followed, so the token goes only to the configured host.
 
@@ -314,7 +313,10 @@ class AsyncLiquidationClient(ClientBase):
                     log_wait("time penalty", step.seconds)
                     self._gate.close_for(step.seconds)
                 elif isinstance(step, RefreshToken):
-                    token = await current_token(self._token_source)
+                    try:
+                        token = await current_token(self._token_source)
+                    except TradovateError as exc:
+                        step.error = exc
                 elif isinstance(step, Await):
                     await wait_for(step.flight)
                 elif isinstance(step, Fly):

@@ -85,7 +85,10 @@ def exchange(
         response = outcome
         if response.status_code == 401 and policy.token_refreshable and not refreshed:
             refreshed = True
-            yield RefreshToken()
+            refresh = RefreshToken()
+            yield refresh
+            if refresh.error is not None:
+                raise refresh.error  # see RefreshToken: raised where the request was
             continue
         answer = read_json(response, context)
         penalty = penalty_of(answer, response, context)

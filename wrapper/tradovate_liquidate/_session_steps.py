@@ -88,7 +88,10 @@ def with_session(
                 raise
             outcome = None
             if isinstance(step, RefreshToken):
-                ready = yield from _token(manager, policy, context, refused=ready.generation)
+                try:
+                    ready = yield from _token(manager, policy, context, refused=ready.generation)
+                except TradovateError as exc:
+                    step.error = exc  # raised in `inner`, where its request was
             else:
                 if isinstance(step, Send):
                     step = Send(step.request._replace(token=ready.token))

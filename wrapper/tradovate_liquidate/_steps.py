@@ -9,9 +9,12 @@ the async client are two drivers of the same generators.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import httpx
+
+if TYPE_CHECKING:
+    from ._exceptions import TradovateError
 
 T = TypeVar("T")
 
@@ -67,9 +70,17 @@ class Penalty:
 
 
 class RefreshToken:
-    """Ask the token source for the current token before the next Send."""
+    """Ask the token source for the current token before the next Send.
 
-    __slots__ = ()
+    A driver or session that cannot get one puts the error in `error`, and the protocol
+    raises it where the request was: a read after a liquidation then fails as a read
+    (an unknown outcome), never as "nothing was done" raised from outside the protocol.
+    """
+
+    __slots__ = ("error",)
+
+    def __init__(self) -> None:
+        self.error: TradovateError | None = None
 
 
 class Await:
