@@ -315,8 +315,8 @@ class AsyncLiquidationClient(ClientBase):
                 elif isinstance(step, RefreshToken):
                     try:
                         token = await current_token(self._token_source)
-                    except TradovateError as exc:
-                        step.error = exc
+                    except (TradovateError, TypeError, ValueError) as exc:
+                        step.error = exc  # a callable's junk too: see _policy.renewal_failed
                 elif isinstance(step, Await):
                     await wait_for(step.flight)
                 elif isinstance(step, Fly):

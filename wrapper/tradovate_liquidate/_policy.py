@@ -20,11 +20,13 @@ import httpx
 
 from ._answers import CHECK_BEFORE_RETRYING, penalty_of, read_json, redact
 from ._exceptions import (
+    AuthenticationError,
     ConnectionFailedError,
     LiquidationRejected,
     OutcomeUnknownError,
     RateLimitError,
     RequestRejected,
+    TradovateError,
     UnexpectedResponseError,
 )
 from ._result import LiquidationResult
@@ -87,8 +89,8 @@ def exchange(
             refreshed = True
             refresh = RefreshToken()
             yield refresh
-            if refresh.error is not None:
-                raise refresh.error  # see RefreshToken: raised where the request was
+            if refresh.error is not None:  # see RefreshToken: raised where the request was
+                raise renewal_failed(refresh.error, response, context)
             continue
         answer = read_json(response, context)
         penalty = penalty_of(answer, response, context)
@@ -276,3 +278,24 @@ def _describe(violations: Any) -> str:
         description = description if isinstance(description, str) else ""
         parts.append(f"{constraint}: {description}".strip())
     return "; ".join(parts) or "violations"
+
+
+def renewal_failed(
+    error: Exception, response: httpx.Response, context: dict[str, Any]
+) -> AuthenticationError | RateLimitError:
+    """What a request refused with 401 ends in when no new token could be had: the
+    renewal's own authentication or rate-limit error, else (a sign-in that met a 5xx or
+    a timeout, a token callable returning junk) an AuthenticationError caused by it. The
+    request was not processed, and every later one would carry the refused token: a
+    run stops on it (see _batch.STOPPING) instead of sending on with that token."""
+    if isinstance(error, AuthenticationError | RateLimitError):
+        return error
+    why = error.message if isinstance(error, TradovateError) else str(error)
+    failed = AuthenticationError(
+        f"401: the token was refused and getting a new one failed ({type(error).__name__}: "
+        f"{why}); nothing was done",
+        response=redact(response),
+        **context,
+    )
+    failed.__cause__ = error
+    return failed

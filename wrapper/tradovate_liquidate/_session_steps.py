@@ -62,6 +62,7 @@ def with_session(
     try:
         ready = yield from _token(manager, policy, context)
         outcome: Outcome | None = None
+        renewal: Exception | None = None  # a renewal's failure, raised inside `inner`
         while True:
             try:
                 step = inner.send(outcome)
@@ -69,7 +70,7 @@ def with_session(
                 result: T = done.value
                 return result
             except AuthenticationError as exc:
-                if exc.status_code != 408:
+                if exc.status_code != 408 or _caused_by(exc, renewal):
                     raise
                 yield from _replace_closed_session(manager, policy, context, ready.generation)
                 raise AuthenticationError(
@@ -83,7 +84,8 @@ def with_session(
                 # Reads after a liquidation met a 408: the outcome stays unknown, but the
                 # closed session is still replaced for the calls to come.
                 cause = exc.__cause__
-                if isinstance(cause, AuthenticationError) and cause.status_code == 408:
+                closed = isinstance(cause, AuthenticationError) and cause.status_code == 408
+                if closed and not _caused_by(exc, renewal):
                     yield from _replace_closed_session(manager, policy, context, ready.generation)
                 raise
             outcome = None
@@ -91,7 +93,7 @@ def with_session(
                 try:
                     ready = yield from _token(manager, policy, context, refused=ready.generation)
                 except TradovateError as exc:
-                    step.error = exc  # raised in `inner`, where its request was
+                    step.error = renewal = exc  # raised in `inner`, where its request was
             else:
                 if isinstance(step, Send):
                     step = Send(step.request._replace(token=ready.token))
@@ -100,6 +102,16 @@ def with_session(
         # A call cancelled while signing in or mid-request closes `inner` too, so its
         # own cleanup (locks it holds: see Hold) runs now, not when it is collected.
         inner.close()
+
+
+def _caused_by(error: BaseException, renewal: Exception | None) -> bool:
+    """Whether `error` is, or comes of, a failed renewal: a 408 met while signing in
+    again says nothing of the request's own session (nothing was signed in)."""
+    while error is not None and renewal is not None:
+        if error is renewal:
+            return True
+        error = error.__cause__  # type: ignore[assignment]
+    return False
 
 
 def refresh_steps(manager: TokenManager, policy: Policy, *, force_renew: bool) -> Steps[None]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 import httpx
 
 if TYPE_CHECKING:
-    from ._exceptions import TradovateError
+    pass
 
 T = TypeVar("T")
 
@@ -80,7 +80,7 @@ class RefreshToken:
     __slots__ = ("error",)
 
     def __init__(self) -> None:
-        self.error: TradovateError | None = None
+        self.error: Exception | None = None
 
 
 class Await:
