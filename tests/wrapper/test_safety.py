@@ -259,7 +259,7 @@ def test_a_failing_token_callable_is_an_authentication_error(
 def test_a_token_callable_returning_junk_is_refused_by_name(
     harness: Harness, fake: FakeTradovate
 ) -> None:
-    with pytest.raises(TypeError, match="token: expected a str, not NoneType"):
+    with pytest.raises(AuthenticationError, match="token: expected a str, not NoneType"):
         harness.liquidate({"token": lambda: None, "transport": fake.transport()}, ACCOUNT, CONTRACT)
     assert fake.requests == []
 

@@ -315,8 +315,8 @@ class AsyncLiquidationClient(ClientBase):
                 elif isinstance(step, RefreshToken):
                     try:
                         token = await current_token(self._token_source)
-                    except (TradovateError, TypeError, ValueError) as exc:
-                        step.error = exc  # a callable's junk too: see _policy.renewal_failed
+                    except TradovateError as exc:
+                        step.error = exc  # raised where its request was: see RefreshToken
                 elif isinstance(step, Await):
                     await wait_for(step.flight)
                 elif isinstance(step, Fly):

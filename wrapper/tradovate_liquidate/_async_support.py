@@ -19,13 +19,12 @@ import httpx
 
 from ._batch import Batch, Jobs, PhaseRun, run_tasks
 from ._batch import Outcome as BatchOutcome
-from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message
 from ._exceptions import TradovateError
 from ._locks import LockTable
 from ._reading import AnswerReader
 from ._steps import Hold, T
-from ._tokens import bad_token_source
+from ._tokens import bad_token_source, returned_token
 from ._transports import async_http
 
 if TYPE_CHECKING:  # _session.py is loaded only by a client that has a session
@@ -60,7 +59,7 @@ async def current_token(source: Any) -> str | None:
             token = await token
     except Exception as exc:
         raise bad_token_source(exc) from None
-    return check_token(token)
+    return returned_token(token)
 
 
 async def run_batch(batch: Batch, call: Callable[..., Awaitable[Any]]) -> list[BatchOutcome]:

@@ -315,8 +315,8 @@ class LiquidationClient(ClientBase):
                 elif isinstance(step, RefreshToken):
                     try:
                         token = current_token(self._token_source)
-                    except (TradovateError, TypeError, ValueError) as exc:
-                        step.error = exc  # a callable's junk too: see _policy.renewal_failed
+                    except TradovateError as exc:
+                        step.error = exc  # raised where its request was: see RefreshToken
                 elif isinstance(step, Await):
                     wait_for(step.flight)
                 elif isinstance(step, Fly):

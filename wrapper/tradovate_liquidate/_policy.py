@@ -281,16 +281,18 @@ def _describe(violations: Any) -> str:
 
 
 def renewal_failed(
-    error: Exception, response: httpx.Response, context: dict[str, Any]
+    error: TradovateError, response: httpx.Response, context: dict[str, Any]
 ) -> AuthenticationError | RateLimitError:
     """What a request refused with 401 ends in when no new token could be had: the
     renewal's own authentication or rate-limit error, else (a sign-in that met a 5xx or
-    a timeout, a token callable returning junk) an AuthenticationError caused by it. The
+    a timeout) an AuthenticationError caused by it. The
     request was not processed, and every later one would carry the refused token: a
     run stops on it (see _batch.STOPPING) instead of sending on with that token."""
     if isinstance(error, AuthenticationError | RateLimitError):
         return error
-    why = error.message if isinstance(error, TradovateError) else str(error)
+    # Its first clause only: a sign-in's message goes on to say what it did not send,
+    # which is not true of a liquidation whose reads this may be.
+    why = (error.message if isinstance(error, TradovateError) else str(error)).split(";")[0]
     failed = AuthenticationError(
         f"401: the token was refused and getting a new one failed ({type(error).__name__}: "
         f"{why}); nothing was done",

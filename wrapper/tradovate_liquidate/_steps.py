@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 import httpx
 
 if TYPE_CHECKING:
-    pass
+    from ._exceptions import TradovateError
 
 T = TypeVar("T")
 
@@ -80,7 +80,7 @@ class RefreshToken:
     __slots__ = ("error",)
 
     def __init__(self) -> None:
-        self.error: Exception | None = None
+        self.error: TradovateError | None = None
 
 
 class Await:

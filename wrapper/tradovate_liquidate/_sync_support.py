@@ -16,13 +16,12 @@ import httpx
 
 from ._batch import Batch, Jobs, PhaseRun, run_threads
 from ._batch import Outcome as BatchOutcome
-from ._config import check_token
 from ._deadline import DEADLINE, exceeded_message, passed
 from ._exceptions import TradovateError
 from ._locks import LockTable
 from ._reading import AnswerReader
 from ._steps import Hold, T
-from ._tokens import bad_token_source
+from ._tokens import bad_token_source, returned_token
 from ._transports import sync_http
 
 if TYPE_CHECKING:  # _session.py is loaded only by a client that has a session
@@ -63,7 +62,7 @@ def current_token(source: Any) -> str | None:
         token = source()
     except Exception as exc:
         raise bad_token_source(exc) from None
-    return check_token(token)
+    return returned_token(token)
 
 
 def run_batch(batch: Batch, call: Callable[..., Any]) -> list[BatchOutcome]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._config import DEFAULT_RENEW_BEFORE
+from ._config import DEFAULT_RENEW_BEFORE, check_token
 from ._exceptions import AuthenticationError
 
 if TYPE_CHECKING:
@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 def bad_token_source(exc: BaseException) -> AuthenticationError:
     # The exception's text is left out: a token source's message may quote the token.
     return AuthenticationError(f"token: the token callable raised {type(exc).__name__}")
+
+
+def returned_token(token: object) -> str:
+    """What a token callable returned, checked. Its answer is not an argument: a run half
+    done must stop within the error tree (an authentication failure), its results kept.
+    The message names no token."""
+    try:
+        return check_token(token)
+    except (TypeError, ValueError) as exc:
+        raise AuthenticationError(f"the token callable returned no usable token ({exc})") from None
 
 
 def session_of(token: object, credentials: object, renew_before: object) -> TokenManager | None:
