@@ -27,6 +27,19 @@ CHECK_BEFORE_RETRYING = (
     "the position may or may not have been liquidated. Check positions and orders before "
     "liquidating again."
 )
+#: What a failed sign-in's message adds after its reason: what the sign-in sent. True of
+#: a call that failed signing in; quoting it for a request after a liquidation would not
+#: be (see _policy.renewal_failed).
+SIGN_IN_UNKNOWN_TAIL = (
+    "; the sign-in may have opened a session all the same, so it is not tried again for "
+    "a while. No order was sent"
+)
+SIGN_IN_FAILED_TAIL = "; nothing else was sent"
+
+
+def without_sign_in_tail(message: str) -> str:
+    """A failed sign-in's reason, without what it says the sign-in did not send."""
+    return message.removesuffix(SIGN_IN_UNKNOWN_TAIL).removesuffix(SIGN_IN_FAILED_TAIL)
 
 
 def decode_json(response: httpx.Response) -> Any:

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
 import httpx
 
-from ._answers import CHECK_BEFORE_RETRYING, penalty_of, read_json, redact
+from ._answers import (
+    CHECK_BEFORE_RETRYING,
+    penalty_of,
+    read_json,
+    redact,
+    without_sign_in_tail,
+)
 from ._exceptions import (
     AuthenticationError,
     ConnectionFailedError,
@@ -284,15 +290,18 @@ def renewal_failed(
     error: TradovateError, response: httpx.Response, context: dict[str, Any]
 ) -> AuthenticationError | RateLimitError:
     """What a request refused with 401 ends in when no new token could be had: the
-    renewal's own authentication or rate-limit error, else (a sign-in that met a 5xx or
-    a timeout) an AuthenticationError caused by it. The
-    request was not processed, and every later one would carry the refused token: a
-    run stops on it (see _batch.STOPPING) instead of sending on with that token."""
-    if isinstance(error, AuthenticationError | RateLimitError):
+    renewal's own answer when the server gave one (a sign-in refused, a lockout), else
+    (a sign-in that met a 5xx or a timeout, a token callable that failed) an
+    AuthenticationError for this request, with its 401 and its account and contract,
+    caused by the failure. The request was not processed, and every later one would
+    carry the refused token: a run stops on it (see _batch.STOPPING)."""
+    if isinstance(error, RateLimitError) or (
+        isinstance(error, AuthenticationError) and error.response is not None
+    ):
         return error
-    # Its first clause only: a sign-in's message goes on to say what it did not send,
-    # which is not true of a liquidation whose reads this may be.
-    why = (error.message if isinstance(error, TradovateError) else str(error)).split(";")[0]
+    # The reason, without what a failed sign-in says it did not send: untrue of a
+    # liquidation whose reads this may be.
+    why = without_sign_in_tail(error.message)
     failed = AuthenticationError(
         f"401: the token was refused and getting a new one failed ({type(error).__name__}: "
         f"{why}); nothing was done",

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from ._answers import CHECK_BEFORE_RETRYING, redact
+from ._answers import CHECK_BEFORE_RETRYING, SIGN_IN_FAILED_TAIL, SIGN_IN_UNKNOWN_TAIL, redact
 from ._config import check_token
 from ._credentials import Credentials, sign_in_body
 from ._exceptions import (
@@ -234,13 +234,8 @@ def sign_in_error(exc: TradovateError) -> TradovateError:
     message = exc.message.replace(": " + CHECK_BEFORE_RETRYING, "").replace(
         "; " + CHECK_BEFORE_RETRYING, ""
     )
-    if isinstance(exc, OutcomeUnknownError):
-        message = (
-            f"signing in failed ({message}); the sign-in may have opened a session all the "
-            "same, so it is not tried again for a while. No order was sent"
-        )
-    else:
-        message = f"signing in failed ({message}); nothing else was sent"
+    tail = SIGN_IN_UNKNOWN_TAIL if isinstance(exc, OutcomeUnknownError) else SIGN_IN_FAILED_TAIL
+    message = f"signing in failed ({message}){tail}"
     error = copy.copy(exc)
     error.message, error.args = message, (message,)
     return error

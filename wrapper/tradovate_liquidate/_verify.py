@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import httpx
 
+from ._answers import without_sign_in_tail
 from ._config import CLOCK_SKEW_ALLOWANCE, DEFAULT_DEADLINE
 from ._exceptions import NotFlatError, NotLiquidatedError, OutcomeUnknownError, TradovateError
 from ._policy import Policy
@@ -278,7 +279,8 @@ def read_failure(exc: TradovateError) -> str:
     "nothing was done" is true of the read alone, never of the liquidation before it."""
     import re
 
-    text = re.sub(r"[;,.]?\s*nothing was done\b\.?", "", exc.message, flags=re.IGNORECASE)
+    message = without_sign_in_tail(exc.message)
+    text = re.sub(r"[;,.]?\s*nothing was done\b\.?", "", message, flags=re.IGNORECASE)
     return text if isinstance(exc, OutcomeUnknownError) else f"{type(exc).__name__}: {text}"
 
 
