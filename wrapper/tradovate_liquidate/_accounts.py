@@ -40,15 +40,15 @@ from ._accounts_steps import (  # check_*, METHODS: the module's public names
     BULK_CHUNK,
     LDEPS_CHUNK,
     METHODS,
+    ChunkRead,
     Holdings,
     bulk_outcome,
     bulk_steps,
     check_account_ids,
     check_method,
+    chunk_read_steps,
     chunks,
     counted,
-    holdings_of,
-    ldeps_steps,
     order_ldeps_steps,
     settle_steps,
     visible_steps,
@@ -103,7 +103,7 @@ class AccountsPlan:
     done: dict[int, AccountResult] = dataclasses.field(default_factory=dict)
     counters: list[Counter[str]] = dataclasses.field(default_factory=list)
     strays: dict[int, list[int]] = dataclasses.field(default_factory=dict)
-    cancels: dict[int, AccountResult] = dataclasses.field(default_factory=dict)
+    cancels: dict[int, AccountResult] = dataclasses.field(default_factory=dict)  # made on use
     positions_in_input: dict[int, int] = dataclasses.field(default_factory=dict)
     bulk_sent: dict[Key, tuple[Anchor, str | None]] = dataclasses.field(default_factory=dict)
 
@@ -114,7 +114,7 @@ class AccountsPlan:
 
     def phases(self) -> Phases:
         read_chunks = chunks(self.account_ids, LDEPS_CHUNK)
-        reads = [self.job(ldeps_steps(self.policy, chunk)) for chunk in read_chunks]
+        reads = [self.job(chunk_read_steps(self.policy, chunk)) for chunk in read_chunks]
         reads += [self.job(order_ldeps_steps(self.policy, chunk)) for chunk in read_chunks]
         done = yield [self.job(visible_steps(self.policy)), *reads]
         self._take_reads(done, read_chunks)
@@ -153,11 +153,9 @@ class AccountsPlan:
                         "(GET /account/list); nothing was sent for it",
                         account_id=account,
                     )
-            if isinstance(rows, list):
-                for row in rows:
-                    if isinstance(row.id, int):
-                        self.position_ids[(row.account_id, row.contract_id)] = row.id
-                held = holdings_of(rows, [a for a in chunk if a not in self.errors])
+            if isinstance(rows, ChunkRead):
+                self.position_ids.update(rows.position_ids)
+                held = {a: h for a, h in rows.held.items() if a not in self.errors}
                 self.held.update({a: dict(sorted(h.items())) for a, h in held.items()})
         for chunk, orders in zip(read_chunks, orders_by_chunk, strict=True):
             self._take_orders(chunk, orders)
@@ -168,15 +166,17 @@ class AccountsPlan:
     def _take_orders(self, chunk: list[int], orders: list[Any] | TradovateError) -> None:
         """Each account's stray working orders; an order read that failed is kept as a
         cancel error (the positions are still flattened: they were read)."""
+        by_account: dict[int, list[Any]] = {}  # grouped once: a day's orders may be many
+        for order in orders if isinstance(orders, list) else []:
+            by_account.setdefault(order.account_id, []).append(order)
         for account in chunk:
             if account in self.errors or account not in self.held:
                 continue
-            record = self.cancels.setdefault(account, AccountResult(account))
             if isinstance(orders, TradovateError):
-                record.cancel_errors.append(orders)
+                self._cancel_record(account).cancel_errors.append(orders)
                 continue
-            own = [order for order in orders if order.account_id == account]
-            self.strays[account] = stray_orders(own, self.held[account])
+            if strays := stray_orders(by_account.get(account, []), self.held[account]):
+                self.strays[account] = strays
 
     def _cancel(self, account: int, order_id: int) -> Steps[int]:
         yield from cancel_steps(self.policy, account, order_id, self.options["is_automated"])
@@ -187,9 +187,14 @@ class AccountsPlan:
         results = done.results()[len(done.results()) - len(cancels) :]
         for (account, order_id), outcome in zip(cancels, results, strict=True):
             if isinstance(outcome, TradovateError):
-                self.cancels[account].cancel_errors.append(outcome)
+                self._cancel_record(account).cancel_errors.append(outcome)
             elif outcome == order_id:
-                self.cancels[account].cancelled.append(order_id)
+                self._cancel_record(account).cancelled.append(order_id)
+
+    def _cancel_record(self, account: int) -> AccountResult:
+        # Made when first used: one per account up front was thousands of objects that
+        # set off the garbage collector's full passes mid-run.
+        return self.cancels.setdefault(account, AccountResult(account))
 
     def _single(self, key: Key) -> bool:
         """bulk: whether the position goes by the per-position protocol instead. One
@@ -265,7 +270,8 @@ class AccountsPlan:
         liquidated (bulk, or confirm=True) up to their timeout; those where a cancel was
         sent or failed (and nothing else to wait for) are read once."""
         waits = [a for a in self.account_ids if self._to_settle(a)]
-        once = [a for a in self.account_ids if a not in waits and self._cancels_sent(a)]
+        waiting = set(waits)  # a list here made this quadratic in the accounts
+        once = [a for a in self.account_ids if a not in waiting and self._cancels_sent(a)]
         timeout = self.verification.flat_timeout
         if self.method == "bulk" and not self.confirm:
             timeout = self.verification.settle_timeout

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._arguments import check_id
 from ._batch import STOPPING
@@ -81,6 +81,23 @@ def order_ldeps_steps(policy: Policy, account_ids: list[int]) -> Steps[list[Orde
     assert 0 < len(account_ids) <= LDEPS_CHUNK
     params = {"masterids": account_ids}
     return (yield from rows_steps(policy, ORDER_L_DEPENDENTS, params, Order, {}))
+
+
+class ChunkRead(NamedTuple):
+    """What liquidate_accounts keeps of one ldeps read: every account's open positions,
+    and the id of every row read."""
+
+    held: Holdings
+    position_ids: dict[tuple[int, int], int]
+
+
+def chunk_read_steps(policy: Policy, account_ids: list[int]) -> Steps[ChunkRead]:
+    """ldeps_steps, reduced in the job itself to a ChunkRead. The Position models then
+    die young: kept until their phase ended, a 1,000-account run's thousands of them set
+    off a full pass of the garbage collector (17 ms, make bench's accounts suite)."""
+    rows = yield from ldeps_steps(policy, account_ids)
+    ids = {(row.account_id, row.contract_id): row.id for row in rows if isinstance(row.id, int)}
+    return ChunkRead(holdings_of(rows, account_ids), ids)
 
 
 def holdings_of(rows: list[Position], account_ids: list[int]) -> Holdings:

@@ -372,8 +372,7 @@ class LiquidationClient(ClientBase):
         response = self._http.send(
             self._http.build_request(
                 request.method,
-                self._url(request.path),
-                params=request.params,
+                self._target(request),
                 json=request.body,
                 headers=self._auth_headers(request, token),
                 timeout=timeout,

@@ -79,6 +79,18 @@ class HttpSide:
                 self._urls[path] = url
         return url
 
+    def _target(self, request: Request) -> httpx.URL:
+        """The request's URL with its query. A query of ids alone (every read's) is
+        written here as httpx would write it: httpx checks a query character by
+        character, a third of a 100-account ldeps read's CPU."""
+        url = self._url(request.path)
+        if not request.params:
+            return url
+        query = id_query(request.params)
+        if query is None:
+            return url.copy_merge_params(request.params)
+        return url.copy_with(query=query.encode("ascii"))
+
     def _limits(self, request: Request, timeout: httpx.Timeout) -> tuple[float, httpx.Timeout]:
         return request_limits(request.deadline, self.deadline, timeout)
 
@@ -121,3 +133,17 @@ class HttpSide:
             elapsed_ms,
             extra={"method": method, "path": path, "status": status, "elapsed_ms": elapsed_ms},
         )
+
+
+def id_query(params: dict[str, Any]) -> str | None:
+    """`name=1&name=2&...` for params of ints and lists of ints under plain names; None
+    for anything else (httpx then encodes it). bool is refused: httpx writes "true"."""
+    parts = []
+    for name, value in params.items():
+        if not (name.isascii() and name.isalnum()):
+            return None
+        for item in value if type(value) is list else (value,):
+            if type(item) is not int:
+                return None
+            parts.append(f"{name}={item}")
+    return "&".join(parts)

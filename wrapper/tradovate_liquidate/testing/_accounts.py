@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
 
 from ._orders import LIVE, Book, stamp
-from ._reads import _id, _ids
+from ._reads import _id, _ids, query_values
 from ._validate import BodyError
 from ._wire import OrderEvent
 
@@ -30,8 +29,9 @@ ACTION_PATHS = frozenset({BULK_PATH, CANCEL_PATH})
 USER_ID = 2_000_001  # the fake's one user, owner of every account
 
 
-def account_row(account_id: int, status: str, created: float) -> dict[str, Any]:
-    """An Account as the vendor's schema has it; a locked account is `restricted`."""
+def account_row(account_id: int, status: str, created: str) -> dict[str, Any]:
+    """An Account as the vendor's schema has it (`created`: its timestamp, stamped); a
+    locked account is `restricted`."""
     return {
         "id": account_id,
         "name": f"DEMO{account_id}",
@@ -44,7 +44,7 @@ def account_row(account_id: int, status: str, created: float) -> dict[str, Any]:
         "autoLiqProfileId": 2,
         "marginAccountType": "Speculator",
         "legalStatus": "Individual",
-        "timestamp": stamp(created),
+        "timestamp": created,
     }
 
 
@@ -56,9 +56,9 @@ def answer_account_read(
     accounts: Mapping[int, str], symbols: Mapping[int, str], path: str, query: str, now: float
 ) -> tuple[int, Any]:
     """(status, JSON payload) for one of ACCOUNT_READ_PATHS; 400 for a bad query."""
-    values = parse_qs(query, keep_blank_values=True)
+    values, created = query_values(query), stamp(now)  # one stamp: a list has thousands
     if path.endswith("/account/list"):
-        return 200, [account_row(a, status, now) for a, status in sorted(accounts.items())]
+        return 200, [account_row(a, status, created) for a, status in sorted(accounts.items())]
     try:
         if path.endswith("/contract/items"):
             wanted = _ids(values, "ids")
@@ -68,7 +68,7 @@ def answer_account_read(
         return 400, {"errorText": str(exc), "ok": False}
     if account not in accounts:
         return 404, {"errorText": f"Account {account} not found", "ok": False}
-    return 200, account_row(account, accounts[account], now)
+    return 200, account_row(account, accounts[account], created)
 
 
 def liquidate_positions(

@@ -31,10 +31,7 @@ _INT = re.compile(r"-?[0-9]+")
 
 def answer_read(book: Book, path: str, query: str) -> tuple[int, Any]:
     """(status, JSON payload) for one read; 400 with errorText for a bad query."""
-    try:
-        values = parse_qs(query, keep_blank_values=True, strict_parsing=False)
-    except ValueError:
-        values = {}
+    values = query_values(query)
     try:
         if path.endswith("/position/ldeps"):
             return 200, book.position_rows(_ids(values, "masterids"))
@@ -56,6 +53,23 @@ def answer_read(book: Book, path: str, query: str) -> tuple[int, Any]:
     if path.endswith("/command/deps"):
         return 200, book.command_rows(master)
     return 200, book.fill_rows(master)
+
+
+def query_values(query: str) -> dict[str, list[str]]:
+    """The query's values by name, as parse_qs(keep_blank_values=True) reads them. A query
+    without escapes ('%', '+') is split here: parse_qs unquotes each of a 100-account
+    read's values, a third of the fake's time for the read."""
+    if "%" in query or "+" in query:
+        try:
+            return parse_qs(query, keep_blank_values=True)
+        except ValueError:
+            return {}
+    values: dict[str, list[str]] = {}
+    for part in query.split("&"):
+        if part:
+            name, _, value = part.partition("=")
+            values.setdefault(name, []).append(value)
+    return values
 
 
 def _ids(values: dict[str, list[str]], name: str) -> list[int]:
