@@ -5,11 +5,13 @@ pending, with its time and customTag50, so a later call reads before sending."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tradovate_liquidate._outcome import INTERNAL_TAG_PREFIX
+from tradovate_liquidate._pending import PendingTargets
 from tradovate_liquidate.testing import FakeTradovate, Fault
 
 from ..harness import Harness
@@ -82,3 +84,30 @@ def test_a_caller_tag_is_the_bulk_tag(harness: Harness) -> None:
     (bulk,) = [r for r in fake.requests if r.path.endswith("/order/liquidatepositions")]
     assert bulk.json()["customTag50"] == "mine"
     assert run[0].flat is True
+
+
+def test_a_bulk_run_reads_the_pending_file_per_chunk_not_per_position(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each look at the state file locks it and reads it whole: once per position (a
+    pending check and a clear for each) made a 300-position run read it 900 times."""
+    loads: list[None] = []
+    load = PendingTargets._load
+
+    def counted(self: PendingTargets) -> Any:
+        loads.append(None)
+        return load(self)
+
+    monkeypatch.setattr(PendingTargets, "_load", counted)
+    fake = FakeTradovate()
+    accounts = list(range(1, 301))
+    fake.add_positions([(account, ES, 2) for account in accounts])
+    kwargs: dict[str, Any] = {
+        "token": fake.issue_token(),
+        "transport": fake.transport(),
+        "pending_file": tmp_path / "pending.json",
+    }
+    run = harness.run(kwargs, lambda client: client.liquidate_accounts(accounts, method="bulk"))
+    assert all(result.flat for result in run)
+    # the client's own load, then one per read chunk, bulk request and the run's end
+    assert len(loads) <= 1 + 3 + 3 + 1

@@ -1,24 +1,23 @@
-"""liquidate_accounts: many whole accounts in three phases of independent jobs. No I/O.
+"""liquidate_accounts: many whole accounts as jobs run `concurrency` at a time. No I/O.
 
-1. Reads, all at once: `GET /account/list` (an account the token cannot see is an
-   error, never "flat"), `GET /position/ldeps` and `GET /order/ldeps`, LDEPS_CHUNK
-   accounts a read.
-2. Liquidation of every open position (netPos not 0; none for a flat account), and,
-   as liquidate_account does, a `POST /order/cancelorder` for every working order on a
-   contract where the account holds no position (nothing re-opens a position later):
-   "per-position": one `/order/liquidateposition` each, with _outcome.py's protocol
-   (pending check, verification of an uncertain answer, an order id per position);
-   "bulk": `/order/liquidatepositions`, BULK_CHUNK position ids a request, never resent,
-   tagged; a pending position or a row without an id goes per-position instead, and one
-   not read flat at the end stays pending. Every job holds its positions' locks (Hold).
-3. Settling by chunked ldeps reads until every position reads 0: always for "bulk" (its
-   answer names no order and an errorText may come after some positions were acted on),
-   for "per-position" with confirm=True; an account where a cancel was sent is read once.
+- Reads: `GET /account/list` (an account the token cannot see is an error, never
+  "flat"), `GET /position/ldeps` and `GET /order/ldeps`, LDEPS_CHUNK accounts a read.
+- Liquidation of every open position (netPos not 0; none for a flat account), and,
+  as liquidate_account does, a `POST /order/cancelorder` for every working order on a
+  contract where the account holds no position (nothing re-opens a position later):
+  "per-position": one `/order/liquidateposition` each, with _outcome.py's protocol
+  (pending check, verification of an uncertain answer, an order id per position);
+  "bulk": `/order/liquidatepositions`, BULK_CHUNK position ids a request, never resent,
+  tagged; a pending position or a row without an id goes per-position instead, and one
+  not read flat at the end stays pending. Every job holds its positions' locks (Hold).
+- Settling by chunked ldeps reads until every position reads 0: always for "bulk" (its
+  answer names no order and an errorText may come after some positions were acted on),
+  for "per-position" with confirm=True; an account where a cancel was sent is read once.
 
-The driver runs each phase's jobs with bounded concurrency through the client's shared
-penalty gate (see run_jobs). An authentication or rate-limit error stops the run: it is
-raised with `accounts_result`, the AccountsRun so far (an account not finished carries
-that error).
+All of them are one phase that grows as jobs end (_arrivals.py says when each starts).
+The driver runs it with bounded concurrency through the client's shared penalty gate
+(see run_jobs). An authentication or rate-limit error stops the run: it is raised with
+`accounts_result`, the AccountsRun so far (an account not finished carries that error).
 """
 
 from __future__ import annotations
@@ -54,8 +53,10 @@ from ._accounts_steps import (  # check_*, METHODS: the module's public names
     visible_steps,
 )
 from ._arguments import liquidation_request
-from ._batch import Jobs, stopping
-from ._exceptions import RequestRejected, TradovateError
+from ._arrivals import LIQUIDATE, READ, Arrivals, read_error
+from ._batch import stopping
+from ._exceptions import TradovateError
+from ._jobs import Growing, Jobs, Ranked
 from ._outcome import outcome_steps, own_tag
 from ._pending import PendingTargets
 from ._policy import Policy
@@ -64,7 +65,7 @@ from ._steps import Steps, holding
 from ._verify import Anchor, Verification, dated
 
 Key = tuple[int, int]
-Phases = Generator[list[Steps[Any]], Jobs, "AccountsRun"]
+Phases = Generator[list[Steps[Any]] | Growing, Jobs, "AccountsRun"]
 
 
 class AccountsRun(list[AccountResult]):
@@ -106,6 +107,9 @@ class AccountsPlan:
     cancels: dict[int, AccountResult] = dataclasses.field(default_factory=dict)  # made on use
     positions_in_input: dict[int, int] = dataclasses.field(default_factory=dict)
     bulk_sent: dict[Key, tuple[Anchor, str | None]] = dataclasses.field(default_factory=dict)
+    read_chunks: list[list[int]] = dataclasses.field(default_factory=list)
+    kinds: list[tuple[str, Any]] = dataclasses.field(default_factory=list)  # first phase's jobs
+    in_bulk: list[Key] = dataclasses.field(default_factory=list)  # waiting for a bulk request
 
     def job(self, steps: Steps[Any]) -> Steps[Any]:
         counter: Counter[str] = Counter()
@@ -113,55 +117,81 @@ class AccountsPlan:
         return counted(self.wrap(steps), counter)
 
     def phases(self) -> Phases:
-        read_chunks = chunks(self.account_ids, LDEPS_CHUNK)
-        reads = [self.job(chunk_read_steps(self.policy, chunk)) for chunk in read_chunks]
-        reads += [self.job(order_ldeps_steps(self.policy, chunk)) for chunk in read_chunks]
-        done = yield [self.job(visible_steps(self.policy)), *reads]
-        self._take_reads(done, read_chunks)
-        keys = [(a, c) for a in self.account_ids for c in sorted(self.held.get(a, {}))]
-        cancels = [(a, order) for a in self.account_ids for order in self.strays.get(a, [])]
-        cancel_jobs = [self.job(self._cancel(*cancel)) for cancel in cancels]
-        singles = keys if self.method != "bulk" else [k for k in keys if self._single(k)]
-        in_bulk = [key for key in keys if key not in singles]
-        key_chunks = chunks(in_bulk, BULK_CHUNK)
-        done = yield [
-            *(self.job(self._bulk(chunk)) for chunk in key_chunks),
-            *(self.job(self._one(key)) for key in singles),
-            *cancel_jobs,
-        ]
-        self._take_cancels(done, cancels)
-        self._take_bulk(done, key_chunks)
-        self._take_outcomes(done, singles, len(key_chunks))
+        self.read_chunks = chunks(self.account_ids, LDEPS_CHUNK)
+        first: Ranked = [(READ, self._job(("visible", 0), visible_steps(self.policy)))]
+        for at, chunk in enumerate(self.read_chunks):
+            first.append((READ, self._job(("positions", at), chunk_read_steps(self.policy, chunk))))
+        for at, chunk in enumerate(self.read_chunks):
+            first.append((READ, self._job(("orders", at), order_ldeps_steps(self.policy, chunk))))
+        arrivals = Arrivals(self)
+        done = yield Growing(first, arrivals.grow)
+        arrivals.take_unseen(done.results())
         self._check_stopped(done)
-        settling = self._settling()
-        done = yield [self.job(self._settle(chunk, timeout)) for chunk, timeout in settling]
-        self._take_settled(done, [chunk for chunk, _ in settling])
         self._keep_bulk_pending()
         return self.run()
 
-    def _take_reads(self, done: Jobs, read_chunks: list[list[int]]) -> None:
-        self._check_stopped(done)
-        visible, *reads = done.results()
-        rows_by_chunk, orders_by_chunk = reads[: len(read_chunks)], reads[len(read_chunks) :]
-        for chunk, rows in zip(read_chunks, rows_by_chunk, strict=True):
-            for account in chunk:
-                if isinstance(visible, TradovateError) or isinstance(rows, TradovateError):
-                    self.errors[account] = visible if isinstance(visible, TradovateError) else rows
-                elif account not in visible:
-                    self.errors[account] = RequestRejected(
-                        f"account {account} is not among the accounts the token can see "
-                        "(GET /account/list); nothing was sent for it",
-                        account_id=account,
-                    )
-            if isinstance(rows, ChunkRead):
-                self.position_ids.update(rows.position_ids)
-                held = {a: h for a, h in rows.held.items() if a not in self.errors}
-                self.held.update({a: dict(sorted(h.items())) for a, h in held.items()})
-        for chunk, orders in zip(read_chunks, orders_by_chunk, strict=True):
-            self._take_orders(chunk, orders)
-        for account in self.account_ids:
-            if account in self.errors or not (self.held.get(account) or self.strays.get(account)):
+    def _job(self, kind: tuple[str, Any], steps: Steps[Any]) -> Steps[Any]:
+        """A job of the first phase; `kind` says what its outcome is (see _take_sent)."""
+        self.kinds.append(kind)
+        return self.job(steps)
+
+    def take_chunk(self, at: int, rows: ChunkRead | TradovateError, visible: Any) -> Ranked:
+        """One chunk's positions read, with the account list: its accounts' errors and
+        holdings, and the liquidations they make ready."""
+        chunk = self.read_chunks[at]
+        for account in chunk:
+            if (error := read_error(account, rows, visible)) is not None:
+                self.errors[account] = error
                 self._report(account)
+        if isinstance(rows, ChunkRead):
+            self.position_ids.update(rows.position_ids)
+            held = {a: h for a, h in rows.held.items() if a not in self.errors}
+            self.held.update({a: dict(sorted(h.items())) for a, h in held.items()})
+        keys = [(a, c) for a in chunk if a not in self.errors for c in self.held.get(a, {})]
+        singles = keys if self.method != "bulk" else self._singles(keys)
+        one_by_one = set(singles)
+        self.in_bulk += [key for key in keys if key not in one_by_one]
+        jobs = [(LIQUIDATE, self._job(("single", key), self._one(key))) for key in singles]
+        return jobs + self.bulk_jobs(every=False)
+
+    def bulk_jobs(self, *, every: bool) -> Ranked:
+        """A bulk request as soon as BULK_CHUNK positions wait for one; with `every` (all
+        positions read), one for the rest too."""
+        jobs: Ranked = []
+        while len(self.in_bulk) >= BULK_CHUNK or (every and self.in_bulk):
+            keys, self.in_bulk = self.in_bulk[:BULK_CHUNK], self.in_bulk[BULK_CHUNK:]
+            jobs.append((LIQUIDATE, self._job(("bulk", keys), self._bulk(keys))))
+        return jobs
+
+    def take_orders(self, at: int, orders: list[Any] | TradovateError) -> Ranked:
+        """One chunk's order read (after its positions read): the cancels of its stray
+        working orders; an account with nothing to do is reported now."""
+        chunk = self.read_chunks[at]
+        self._take_orders(chunk, orders)
+        jobs: Ranked = []
+        for account in chunk:
+            for order_id in self.strays.get(account, []):
+                jobs.append(
+                    (LIQUIDATE, self._job(("cancel", account), self._cancel(account, order_id)))
+                )
+            if account not in self.errors and not (
+                self.held.get(account) or self.strays.get(account)
+            ):
+                self._report(account)
+        return jobs
+
+    def take_sent(self, kind: str, at: Any, outcome: Any) -> None:
+        """A liquidation's or cancel's outcome, as its job ended."""
+        if kind == "single":
+            self.outcomes[at] = outcome
+        elif kind == "bulk":
+            note = outcome.message if isinstance(outcome, TradovateError) else outcome
+            sent = [key for key in at if key in self.bulk_sent]
+            self.notes.update(dict.fromkeys(sent, note or "ok"))
+        elif isinstance(outcome, TradovateError):
+            self._cancel_record(at).cancel_errors.append(outcome)
+        else:
+            self._cancel_record(at).cancelled.append(outcome)
 
     def _take_orders(self, chunk: list[int], orders: list[Any] | TradovateError) -> None:
         """Each account's stray working orders; an order read that failed is kept as a
@@ -182,27 +212,17 @@ class AccountsPlan:
         yield from cancel_steps(self.policy, account, order_id, self.options["is_automated"])
         return order_id
 
-    def _take_cancels(self, done: Jobs, cancels: list[tuple[int, int]]) -> None:
-        """The cancels are the phase's last jobs; a job never started (None) was not sent."""
-        results = done.results()[len(done.results()) - len(cancels) :]
-        for (account, order_id), outcome in zip(cancels, results, strict=True):
-            if isinstance(outcome, TradovateError):
-                self._cancel_record(account).cancel_errors.append(outcome)
-            elif outcome == order_id:
-                self._cancel_record(account).cancelled.append(order_id)
-
     def _cancel_record(self, account: int) -> AccountResult:
         # Made when first used: one per account up front was thousands of objects that
         # set off the garbage collector's full passes mid-run.
         return self.cancels.setdefault(account, AccountResult(account))
 
-    def _single(self, key: Key) -> bool:
-        """bulk: whether the position goes by the per-position protocol instead. One
-        still pending (an earlier send unsettled) is read before anything is sent; a row
+    def _singles(self, keys: list[Key]) -> list[Key]:
+        """bulk: the positions that go by the per-position protocol instead. One still
+        pending (an earlier send unsettled) is read before anything is sent; a row
         without an id cannot be listed in /order/liquidatepositions."""
-        if key not in self.position_ids:
-            return True
-        return self.verification.enabled and self.pending.get(key) is not None
+        pending = self.pending.pending_among(keys) if self.verification.enabled else set()
+        return [key for key in keys if key not in self.position_ids or key in pending]
 
     def _one(self, key: Key) -> Steps[LiquidationResult]:
         steps = outcome_steps(self.policy, self.verification, self.pending, *self._body(key))
@@ -221,7 +241,7 @@ class AccountsPlan:
         """Under the locks: a position that became pending meanwhile (a liquidate_position
         beside this run) goes by the per-position protocol, read first; the rest in bulk.
         None when none was left to send in bulk."""
-        for key in [key for key in keys if self._single(key)]:
+        for key in self._singles(keys):
             steps = outcome_steps(self.policy, self.verification, self.pending, *self._body(key))
             try:
                 self.outcomes[key] = yield from steps
@@ -245,39 +265,27 @@ class AccountsPlan:
         bulk's time and tag): a later call reads its orders before sending anything."""
         if not self.verification.enabled:
             return
+        settled = []
         for key, (anchor, tag) in self.bulk_sent.items():
             last = self.last.get(key[0])
             if isinstance(last, dict) and key[1] not in last:
-                self.pending.clear(key)
+                settled.append(key)
             else:
                 self.pending.add(key, anchor.since(), None, tag)
+        self.pending.clear(*settled)  # at once: with a file, one write, not one per key
 
-    def _take_outcomes(self, done: Jobs, keys: list[Key], start: int = 0) -> None:
-        for key, outcome in zip(keys, done.results()[start : start + len(keys)], strict=True):
-            if outcome is not None:
-                self.outcomes[key] = outcome
-
-    def _take_bulk(self, done: Jobs, key_chunks: list[list[Key]]) -> None:
-        for keys, outcome in zip(key_chunks, done.results()[: len(key_chunks)], strict=True):
-            if outcome is None:
-                continue  # no bulk request: the run stopped, or all went one by one
-            note = outcome.message if isinstance(outcome, TradovateError) else outcome
-            sent = [key for key in keys if key in self.bulk_sent]
-            self.notes.update(dict.fromkeys(sent, note or "ok"))
-
-    def _settling(self) -> list[tuple[list[int], float]]:
-        """The settling reads' chunks and how long each waits to read flat: the accounts
+    def settle_timeout(self, account: int) -> float | None:
+        """How long the account's settling read waits for it to read flat: those
         liquidated (bulk, or confirm=True) up to their timeout; those where a cancel was
-        sent or failed (and nothing else to wait for) are read once."""
-        waits = [a for a in self.account_ids if self._to_settle(a)]
-        waiting = set(waits)  # a list here made this quadratic in the accounts
-        once = [a for a in self.account_ids if a not in waiting and self._cancels_sent(a)]
-        timeout = self.verification.flat_timeout
-        if self.method == "bulk" and not self.confirm:
-            timeout = self.verification.settle_timeout
-        return [(chunk, timeout) for chunk in chunks(waits, LDEPS_CHUNK)] + [
-            (chunk, 0.0) for chunk in chunks(once, LDEPS_CHUNK)
-        ]
+        sent or failed (and nothing else to wait for) are read once; None: not read."""
+        if self._to_settle(account):
+            if self.method == "bulk" and not self.confirm:
+                return self.verification.settle_timeout
+            return self.verification.flat_timeout
+        return 0.0 if self._cancels_sent(account) else None
+
+    def settle_job(self, chunk: list[int], timeout: float) -> Steps[Any]:
+        return self._job(("settle", chunk), self._settle(chunk, timeout))
 
     def _settle(self, chunk: list[int], timeout: float) -> Steps[Holdings]:
         return settle_steps(self.policy, self.verification, chunk, timeout)
@@ -297,13 +305,14 @@ class AccountsPlan:
             and bool(record.cancelled or record.cancel_errors)
         )
 
-    def _take_settled(self, done: Jobs, settle_chunks: list[list[int]]) -> None:
-        for chunk, outcome in zip(settle_chunks, done.results(), strict=True):
-            if isinstance(outcome, dict):
-                self.last.update({account: outcome[account] for account in chunk})
-            elif isinstance(outcome, TradovateError):
-                self.last.update(dict.fromkeys(chunk, outcome))
-        self._check_stopped(done)
+    def take_settled(self, chunk: list[int], outcome: Holdings | TradovateError) -> None:
+        """A settling read's end: its accounts are reported."""
+        if isinstance(outcome, dict):
+            self.last.update({account: outcome[account] for account in chunk})
+        else:
+            self.last.update(dict.fromkeys(chunk, outcome))
+        for account in chunk:
+            self._report(account)
 
     def _keys(self, account: int) -> list[Key]:
         return [(account, contract) for contract in self.held.get(account, {})]

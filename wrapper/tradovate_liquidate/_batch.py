@@ -1,17 +1,16 @@
-"""liquidate_many's pieces shared by both clients: targets, their checks, the run loops."""
+"""liquidate_many's pieces shared by both clients: targets, their checks, the outcomes
+and when a run stops. The run loops are in _jobs.py."""
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Awaitable, Callable, Generator, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, NoReturn
+from typing import Any
 
 from ._arguments import check_custom_tag, check_id
 from ._exceptions import AuthenticationError, OutcomeUnknownError, RateLimitError, TradovateError
 from ._result import LiquidationResult
-from ._steps import T
 
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 256
@@ -99,6 +98,10 @@ def check_progress(on_progress: object) -> ProgressCallback | None:
 class Batch:
     """One liquidate_many run: checked targets, the outcomes so far, progress reports."""
 
+    #: Whether ending a target can make new ones (see _jobs.Growing): a batch never does.
+    grows = False
+    _claimed = 0
+
     def __init__(
         self,
         targets: Iterable[Any],
@@ -119,6 +122,13 @@ class Batch:
         a worker takes it up, from values checked once, when the batch was made."""
         target = self.targets[index]
         return self._prepare(target.account_id, target.contract_id, target.custom_tag)
+
+    def claim(self) -> int | None:
+        """The next target to start, in input order; None when every one was."""
+        if self._claimed >= len(self.targets):
+            return None
+        self._claimed += 1
+        return self._claimed - 1
 
     def record(self, index: int, outcome: Outcome) -> None:
         self._outcomes[index] = outcome
@@ -161,81 +171,6 @@ class Batch:
                 self.record(index, error)
 
 
-class Jobs(Batch):
-    """One phase of liquidate_accounts: independent step generators, `workers` at a time.
-
-    `results()` has each job's outcome (its return value or the TradovateError it raised),
-    None for a job never started; `stopped` is the error that ended the phase early.
-    """
-
-    def __init__(self, jobs: list[Any], workers: int) -> None:
-        self.targets = jobs
-        self.workers = min(workers, len(jobs)) or 1
-        self._on_progress = None
-        self._outcomes = [None] * len(jobs)
-        self.stopped: TradovateError | None = None
-
-    def call_arguments(self, index: int) -> dict[str, Any]:
-        return {"job": self.targets[index], "index": index}
-
-    def stop(self, arguments: dict[str, Any], error: TradovateError) -> Stopped | None:
-        """For a job that raised `error`: the Stopped that ends the phase, or None. A
-        liquidation sent, then stopped (see `stopping`), keeps its outcome as the job's."""
-        stop = stopping(error)
-        if stop is None:
-            return None
-        if stop is not error:
-            self.record(arguments["index"], error)
-        return Stopped(stop)
-
-    def finish(self, failure: BaseException | None) -> None:
-        """A phase that met a stop ended early, as designed: keep the stop (the plan
-        reports it); a job never started is None in `results()`."""
-        if isinstance(failure, Stopped):
-            self.stopped = failure.error
-        elif failure is not None:
-            raise failure
-
-    def fail(self, arguments: dict[str, Any], error: TradovateError) -> NoReturn:
-        """Raise what a job that raised `error` ends in: the Stopped that ends the phase
-        (the runner keeps it as `stopped`), or the error itself, the job's outcome."""
-        stop = self.stop(arguments, error)
-        if stop is None:
-            raise error
-        raise stop from None
-
-    def results(self) -> list[Any]:
-        return list(self._outcomes)
-
-
-class PhaseRun(Generic[T]):
-    """Steps through liquidate_accounts' phases for a driver: each phase's jobs as Jobs,
-    how they ended sent back, until the phases return their result."""
-
-    def __init__(self, phases: Generator[list[Any], Jobs, T], workers: int) -> None:
-        self._phases = phases
-        self._workers = workers
-        self._done: Jobs | None = None
-        self._result: T | None = None
-        self._over = False
-
-    def next_jobs(self) -> Jobs | None:
-        """The next phase's jobs; None once the phases have returned."""
-        try:
-            jobs = next(self._phases) if self._done is None else self._phases.send(self._done)
-        except StopIteration as end:
-            self._result, self._over = end.value, True
-            return None
-        return Jobs(jobs, self._workers)
-
-    def ended(self, done: Jobs) -> None:
-        self._done = done
-
-    def result(self) -> T:
-        assert self._over
-        return self._result  # type: ignore[return-value]
-
-
 #: Errors after which nothing more is sent in a run (every request would meet them too).
 STOPPING = (AuthenticationError, RateLimitError)
 
@@ -249,104 +184,3 @@ def stopping(error: TradovateError) -> TradovateError | None:
     if isinstance(error, OutcomeUnknownError) and isinstance(cause, STOPPING):
         return cause
     return None
-
-
-class Stopped(Exception):
-    """A job met one of STOPPING: the runner starts nothing new (see _Run)."""
-
-    def __init__(self, error: TradovateError) -> None:
-        super().__init__(error.message)
-        self.error = error
-
-
-Call = Callable[[dict[str, Any]], LiquidationResult]
-AsyncCall = Callable[[dict[str, Any]], Awaitable[LiquidationResult]]
-
-
-class _Run:
-    """Hands out target indexes until the batch ends or a call raises outside the tree.
-
-    Both runners end the same way on such an exception (a bug, a transport raising
-    RuntimeError): nothing new is started, the calls in flight finish and are recorded,
-    and the first such exception is raised once they have.
-    """
-
-    def __init__(self, batch: Batch) -> None:
-        self.batch = batch
-        self._pending = iter(range(len(batch.targets)))
-        self._lock = threading.Lock()
-        self.failure: BaseException | None = None
-
-    def next_index(self) -> int | None:
-        with self._lock:
-            if self.failure is not None or self.batch.stopped is not None:
-                return None
-            return next(self._pending, None)
-
-    def ended(self, outcome: TradovateError) -> None:
-        """An authentication or rate-limit error (or a sent call's verification cut short
-        by one): every later request would meet it too, and into a 429 lockout each one
-        extends the lockout, so nothing new is started."""
-        if (stop := stopping(outcome)) is not None:
-            with self._lock:
-                if self.batch.stopped is None:
-                    self.batch.stopped = stop
-
-    def failed(self, exc: BaseException) -> None:
-        with self._lock:
-            if self.failure is None:
-                self.failure = exc
-
-    def finish(self) -> None:
-        self.batch.finish(self.failure)
-
-
-def run_threads(batch: Batch, call: Call) -> None:
-    """Run every target's call on `batch.workers` threads, recording each outcome."""
-    run = _Run(batch)
-
-    def worker() -> None:
-        while (index := run.next_index()) is not None:
-            outcome: Outcome
-            try:
-                outcome = call(batch.call_arguments(index))
-            except TradovateError as exc:
-                outcome = exc
-                run.ended(exc)
-            except BaseException as exc:
-                run.failed(exc)
-                return
-            batch.record(index, outcome)
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(batch.workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    run.finish()
-
-
-async def run_tasks(batch: Batch, call: AsyncCall) -> None:
-    """Run every target's call as `batch.workers` asyncio tasks, recording each outcome.
-
-    Cancelling the caller cancels the workers too: none keeps sending after this returns.
-    """
-    import asyncio  # here: a sync caller never needs asyncio
-
-    run = _Run(batch)
-
-    async def worker() -> None:
-        while (index := run.next_index()) is not None:
-            outcome: Outcome
-            try:
-                outcome = await call(batch.call_arguments(index))
-            except TradovateError as exc:
-                outcome = exc
-                run.ended(exc)
-            except Exception as exc:
-                run.failed(exc)
-                return
-            batch.record(index, outcome)
-
-    await asyncio.gather(*(worker() for _ in range(batch.workers)))
-    run.finish()

@@ -78,6 +78,14 @@ class PendingTargets:
                 return Pending(math.nan, None, problem=self._broken)
             return self._entries.get(key)
 
+    def pending_among(self, keys: list[Key]) -> set[Key]:
+        """The keys with an entry (every key, when the file cannot be read): one lock and
+        one read of the file for all, where `get` takes them once per key."""
+        with self._lock, self._file_lock():
+            if self._broken is not None:
+                return set(keys)
+            return {key for key in keys if key in self._entries}
+
     def add(
         self,
         key: Key,
@@ -117,9 +125,10 @@ class PendingTargets:
             for key in answered[: len(answered) - keep]:
                 del self._entries[key]
 
-    def clear(self, key: Key) -> None:
+    def clear(self, *keys: Key) -> None:
+        """Settled: each key's entry goes (one write for all, under one file lock)."""
         with self._lock, self._file_lock():
-            if self._entries.pop(key, None) is not None:
+            if [self._entries.pop(key, None) for key in keys].count(None) < len(keys):
                 self._save()
 
     def keys(self) -> list[Key]:

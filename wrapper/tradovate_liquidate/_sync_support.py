@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._batch import Batch, Jobs, PhaseRun, run_threads
+from ._batch import Batch
 from ._batch import Outcome as BatchOutcome
 from ._deadline import DEADLINE, exceeded_message, passed
 from ._exceptions import TradovateError
+from ._jobs import Jobs, PhaseRun, run_threads
 from ._locks import LockTable
 from ._reading import AnswerReader
 from ._steps import Hold, T

@@ -1,0 +1,289 @@
+"""The run loops both clients share: a liquidate_many batch, or a liquidate_accounts phase
+of jobs, `workers` at a time. The drivers only wait; what starts next is decided here.
+
+A phase may grow (Growing): a job's end can make new jobs ready, which start as soon as a
+worker is free, so a liquidation need not wait for every read of the run to land. Each
+job has a rank: a lower rank starts first, equal ranks in the order they came.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any, Generic, NamedTuple, NoReturn
+
+from ._batch import Batch, Outcome, stopping
+from ._exceptions import TradovateError
+from ._steps import T
+
+Ranked = list[tuple[int, Any]]  # (rank, job)
+
+
+class Growing(NamedTuple):
+    """A phase whose jobs come as earlier ones end: `jobs` to start with; `grow(index,
+    outcome)`, called as each job ends (never after a stop), returns the jobs it made
+    ready. Indexes count the jobs in the order they came, the first ones from 0."""
+
+    jobs: Ranked
+    grow: Callable[[int, Any], Ranked]
+
+
+class Jobs(Batch):
+    """One phase of liquidate_accounts: independent step generators, `workers` at a time.
+
+    `results()` has each job's outcome (its return value or the TradovateError it raised),
+    None for a job never started; `stopped` is the error that ended the phase early.
+    """
+
+    def __init__(
+        self, jobs: Ranked, workers: int, grow: Callable[[int, Any], Ranked] | None = None
+    ) -> None:
+        self.targets: list[Any] = []
+        self._outcomes: list[Any] = []
+        self._queue: list[tuple[int, int]] = []  # heap of (rank, index)
+        self._grow = grow
+        self.grows = grow is not None
+        self.workers = workers if self.grows else min(workers, len(jobs)) or 1
+        self._on_progress = None
+        self.stopped: TradovateError | None = None
+        self._add(jobs)
+
+    def _add(self, jobs: Ranked) -> None:
+        for rank, job in jobs:
+            heapq.heappush(self._queue, (rank, len(self.targets)))
+            self.targets.append(job)
+            self._outcomes.append(None)
+
+    def claim(self) -> int | None:
+        return heapq.heappop(self._queue)[1] if self._queue else None
+
+    def record(self, index: int, outcome: Any) -> None:
+        self._outcomes[index] = outcome
+        if self._grow is not None:
+            self._add(self._grow(index, outcome))
+
+    def call_arguments(self, index: int) -> dict[str, Any]:
+        return {"job": self.targets[index], "index": index}
+
+    def stop(self, arguments: dict[str, Any], error: TradovateError) -> Stopped | None:
+        """For a job that raised `error`: the Stopped that ends the phase, or None. A
+        liquidation sent, then stopped (see `stopping`), keeps its outcome as the job's
+        (and makes no new job: nothing more starts)."""
+        stop = stopping(error)
+        if stop is None:
+            return None
+        if stop is not error:
+            self._outcomes[arguments["index"]] = error
+        return Stopped(stop)
+
+    def finish(self, failure: BaseException | None) -> None:
+        """A phase that met a stop ended early, as designed: keep the stop (the plan
+        reports it); a job never started is None in `results()`."""
+        if isinstance(failure, Stopped):
+            self.stopped = failure.error
+        elif failure is not None:
+            raise failure
+
+    def fail(self, arguments: dict[str, Any], error: TradovateError) -> NoReturn:
+        """Raise what a job that raised `error` ends in: the Stopped that ends the phase
+        (the runner keeps it as `stopped`), or the error itself, the job's outcome."""
+        stop = self.stop(arguments, error)
+        if stop is None:
+            raise error
+        raise stop from None
+
+    def results(self) -> list[Any]:
+        return list(self._outcomes)
+
+
+class PhaseRun(Generic[T]):
+    """Steps through liquidate_accounts' phases for a driver: each phase's jobs (a list,
+    or Growing) as Jobs, how they ended sent back, until the phases return their result."""
+
+    def __init__(self, phases: Generator[Any, Jobs, T], workers: int) -> None:
+        self._phases = phases
+        self._workers = workers
+        self._done: Jobs | None = None
+        self._result: T | None = None
+        self._over = False
+
+    def next_jobs(self) -> Jobs | None:
+        """The next phase's jobs; None once the phases have returned."""
+        try:
+            jobs = next(self._phases) if self._done is None else self._phases.send(self._done)
+        except StopIteration as end:
+            self._result, self._over = end.value, True
+            return None
+        if isinstance(jobs, Growing):
+            return Jobs(jobs.jobs, self._workers, jobs.grow)
+        return Jobs([(0, job) for job in jobs], self._workers)
+
+    def ended(self, done: Jobs) -> None:
+        self._done = done
+
+    def result(self) -> T:
+        assert self._over
+        return self._result  # type: ignore[return-value]
+
+
+class Stopped(Exception):
+    """A job met one of STOPPING: the runner starts nothing new (see _Run)."""
+
+    def __init__(self, error: TradovateError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+Call = Callable[[Any], Any]
+AsyncCall = Callable[[Any], Awaitable[Any]]
+#: next_index's answer when nothing is ready yet but a job running may make some.
+WAIT = -1
+
+
+class _Run:
+    """Hands out target indexes until the batch ends or a call raises outside the tree.
+
+    Both runners end the same way on such an exception (a bug, a transport raising
+    RuntimeError): nothing new is started, the calls in flight finish and are recorded,
+    and the first such exception is raised once they have.
+    """
+
+    def __init__(self, batch: Batch) -> None:
+        self.batch = batch
+        self._changed = threading.Condition()
+        self._running = 0
+        self._wakers: list[Callable[[], object]] = []
+        self.failure: BaseException | None = None
+
+    def next_index(self) -> int | None:
+        """A target to start; None when the run is over; WAIT (a growing phase) when
+        none is ready yet: wait for a change (see wait, on_change) and ask again."""
+        with self._changed:
+            if self.failure is not None or self.batch.stopped is not None:
+                return None
+            index = self.batch.claim()
+            if index is not None:
+                self._running += 1
+                return index
+            return WAIT if self._running and self.batch.grows else None
+
+    def wait(self) -> int | None:
+        """next_index, blocking the thread until it is not WAIT."""
+        with self._changed:
+            while (index := self.next_index()) == WAIT:
+                self._changed.wait()
+            return index
+
+    def on_change(self, wake: Callable[[], object]) -> None:
+        """Call `wake` once, at the next change (an asyncio waiter sets its future)."""
+        self._wakers.append(wake)
+
+    def record(self, index: int, outcome: Outcome) -> bool:
+        """Keep a target's outcome; False when that raised (a bug in the plan growing
+        the phase): the run then fails with it, as when a call raises outside the tree,
+        rather than leave the other workers waiting for jobs that never come."""
+        try:
+            if self.batch.grows:  # growing changes the queue: one thread at a time
+                with self._changed:
+                    self.batch.record(index, outcome)
+            else:  # progress callbacks run outside any lock
+                self.batch.record(index, outcome)
+        except BaseException as exc:
+            self.failed(exc)
+            return False
+        finally:
+            self._notify(ended=True)
+        return True
+
+    def ended(self, outcome: TradovateError) -> None:
+        """An authentication or rate-limit error (or a sent call's verification cut short
+        by one): every later request would meet it too, and into a 429 lockout each one
+        extends the lockout, so nothing new is started."""
+        if (stop := stopping(outcome)) is not None:
+            with self._changed:
+                if self.batch.stopped is None:
+                    self.batch.stopped = stop
+
+    def failed(self, exc: BaseException) -> None:
+        with self._changed:
+            if self.failure is None:
+                self.failure = exc
+        self._notify(ended=False)
+
+    def _notify(self, *, ended: bool) -> None:
+        with self._changed:
+            self._running -= ended
+            self._changed.notify_all()
+            wakers, self._wakers = self._wakers, []
+        for wake in wakers:
+            wake()
+
+    def finish(self) -> None:
+        self.batch.finish(self.failure)
+
+
+def run_threads(batch: Batch, call: Call) -> None:
+    """Run every target's call on `batch.workers` threads, recording each outcome."""
+    run = _Run(batch)
+
+    def worker() -> None:
+        while (index := run.wait()) is not None:
+            outcome: Outcome
+            try:
+                outcome = call(batch.call_arguments(index))
+            except TradovateError as exc:
+                outcome = exc
+                run.ended(exc)
+            except BaseException as exc:
+                run.failed(exc)
+                return
+            if not run.record(index, outcome):
+                return
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(batch.workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.finish()
+
+
+async def run_tasks(batch: Batch, call: AsyncCall) -> None:
+    """Run every target's call as `batch.workers` asyncio tasks, recording each outcome.
+
+    Cancelling the caller cancels the workers too: none keeps sending after this returns.
+    """
+    import asyncio  # here: a sync caller never needs asyncio
+
+    run = _Run(batch)
+
+    async def changed() -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def wake() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        run.on_change(wake)
+        await future
+
+    async def worker() -> None:
+        while (index := run.next_index()) is not None:
+            if index == WAIT:
+                await changed()
+                continue
+            outcome: Outcome
+            try:
+                outcome = await call(batch.call_arguments(index))
+            except TradovateError as exc:
+                outcome = exc
+                run.ended(exc)
+            except Exception as exc:
+                run.failed(exc)
+                return
+            if not run.record(index, outcome):
+                return
+
+    await asyncio.gather(*(worker() for _ in range(batch.workers)))
+    run.finish()
