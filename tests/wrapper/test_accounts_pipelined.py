@@ -156,7 +156,7 @@ def test_at_concurrency_one_reads_go_first_then_liquidations_then_settling(
     fake = seeded()
     run(harness, fake, fake.transport(), method="bulk", concurrency=1)
     order = [r.path.removeprefix("/v1") for r in fake.requests]
-    reads = ["/account/list", *["/position/ldeps"] * 2, *["/order/ldeps"] * 2]
+    reads = [*["/position/ldeps"] * 2, "/account/list", *["/order/ldeps"] * 2]
     assert order == [*reads, *["/order/liquidatepositions"] * 4, *["/position/ldeps"] * 2]
 
 
@@ -194,3 +194,38 @@ def test_on_progress_reports_each_account_once_as_it_settles(harness: Harness) -
     results = run(harness, fake, fake.transport(), method="bulk", on_progress=progress)
     assert sorted(index for index, _ in reported) == list(range(len(ACCOUNTS)))
     assert all(results[index] is result for index, result in reported)
+
+
+class FailingAccountList(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """The fake's transport, answering GET /account/list with 500."""
+
+    def __init__(self, fake: FakeTradovate) -> None:
+        self.inner = fake.transport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if path_is("/account/list")(request):
+            return httpx.Response(500, text="Internal Server Error")
+        return self.inner.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if path_is("/account/list")(request):
+            return httpx.Response(500, text="Internal Server Error")
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.parametrize("method", ["per-position", "bulk"])
+def test_liquidations_do_not_wait_for_the_account_list(harness: Harness, method: str) -> None:
+    """A positions read that returned rows for an account shows the token can see it:
+    the account list is waited for only by accounts without a row, so its failure (or
+    slowness) never holds up flattening what was read."""
+    fake = seeded()
+    unseen = 499_999  # no row at the fake: the list decides, and its read failed
+    kwargs = {"token": fake.issue_token(), "transport": FailingAccountList(fake)}
+    results = harness.run(
+        {**kwargs, "connect_backoff": 0},
+        lambda client: client.liquidate_accounts([*ACCOUNTS, unseen], method=method),
+    )
+    assert all(r.flat and r.error is None for r in results[:-1])
+    assert all(fake.position(a, c) == 0 for a in ACCOUNTS for c in (ES, NQ))
+    assert not results[-1].flat
+    assert "/account/list" in str(results[-1].error)

@@ -85,10 +85,11 @@ def order_ldeps_steps(policy: Policy, account_ids: list[int]) -> Steps[list[Orde
 
 class ChunkRead(NamedTuple):
     """What liquidate_accounts keeps of one ldeps read: every account's open positions,
-    and the id of every row read."""
+    the id of every row read, and the accounts it returned any row for."""
 
     held: Holdings
     position_ids: dict[tuple[int, int], int]
+    seen: frozenset[int]
 
 
 def chunk_read_steps(policy: Policy, account_ids: list[int]) -> Steps[ChunkRead]:
@@ -97,7 +98,8 @@ def chunk_read_steps(policy: Policy, account_ids: list[int]) -> Steps[ChunkRead]
     off a full pass of the garbage collector (17 ms, make bench's accounts suite)."""
     rows = yield from ldeps_steps(policy, account_ids)
     ids = {(row.account_id, row.contract_id): row.id for row in rows if isinstance(row.id, int)}
-    return ChunkRead(holdings_of(rows, account_ids), ids)
+    seen = frozenset(row.account_id for row in rows)
+    return ChunkRead(holdings_of(rows, account_ids), ids, seen)
 
 
 def holdings_of(rows: list[Position], account_ids: list[int]) -> Holdings:

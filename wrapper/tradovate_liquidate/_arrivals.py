@@ -42,6 +42,7 @@ class Arrivals:
         self.rows: dict[int, ChunkRead | TradovateError] = {}  # by read chunk
         self.orders: dict[int, list[Any] | TradovateError] = {}
         self.taken: set[int] = set()  # chunks whose positions were taken
+        self.resolved: set[int] = set()  # and whose accounts without a row were checked
         self.orders_taken: set[int] = set()
         self.all_read = False
         self.open_jobs: Counter[int] = Counter()  # account -> liquidations, cancels running
@@ -82,13 +83,16 @@ class Arrivals:
         else:
             self.orders[at] = outcome
         jobs: Ranked = []
+        for ready in sorted(set(self.rows) - self.taken):
+            self.taken.add(ready)
+            jobs += self.plan.take_chunk(ready, self.rows[ready])
+        if len(self.taken) == len(self.plan.read_chunks):
+            jobs += self.plan.bulk_jobs(every=True)
         if self.visible is not NOT_READ:
-            for ready in sorted(set(self.rows) - self.taken):
-                self.taken.add(ready)
-                jobs += self.plan.take_chunk(ready, self.rows[ready], self.visible)
-            if len(self.taken) == len(self.plan.read_chunks):
-                jobs += self.plan.bulk_jobs(every=True)
-        for ready in sorted((set(self.orders) & self.taken) - self.orders_taken):
+            for ready in sorted(self.taken - self.resolved):
+                self.resolved.add(ready)
+                self.plan.take_unseen(ready, self.rows[ready], self.visible)
+        for ready in sorted((set(self.orders) & self.resolved) - self.orders_taken):
             self.orders_taken.add(ready)
             jobs += self.plan.take_orders(ready, self.orders[ready])
         return jobs
@@ -109,7 +113,7 @@ class Arrivals:
                 jobs.append((SETTLE, self.plan.settle_job(chunk, timeout)))
         return jobs
 
-    def take_unseen(self, results: list[Any]) -> None:
+    def take_stopped(self, results: list[Any]) -> None:
         """After a stop: the ends of the jobs a stop kept from grow (a liquidation sent,
         then stopped) are taken all the same."""
         for index, outcome in enumerate(results):
@@ -130,14 +134,11 @@ def accounts_of(kind: str, at: Any) -> set[int]:
     return set()
 
 
-def read_error(
-    account: int, rows: ChunkRead | TradovateError, visible: Any
-) -> TradovateError | None:
-    """Why nothing is done for `account`: a read failed, or the token cannot see it."""
+def read_error(account: int, visible: Any) -> TradovateError | None:
+    """Why nothing is done for an account no positions read returned a row for: the
+    account list failed, or the token cannot see it."""
     if isinstance(visible, TradovateError):
         return visible
-    if isinstance(rows, TradovateError):
-        return rows
     if account in visible:
         return None
     return RequestRejected(
