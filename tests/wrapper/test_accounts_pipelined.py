@@ -183,17 +183,22 @@ def is_liquidation_path(path: str) -> bool:
 
 
 def test_on_progress_reports_each_account_once_as_it_settles(harness: Harness) -> None:
+    """At concurrency 1 the first settling read's accounts are reported before the
+    second settling read is sent: not all at the run's end."""
     fake = seeded()
-    reported: list[tuple[int, AccountResult]] = []
+    reported: list[tuple[int, AccountResult, int]] = []
     lock = threading.Lock()
 
     def progress(index: int, result: AccountResult) -> None:
         with lock:
-            reported.append((index, result))
+            reported.append((index, result, len(fake.requests)))
 
-    results = run(harness, fake, fake.transport(), method="bulk", on_progress=progress)
-    assert sorted(index for index, _ in reported) == list(range(len(ACCOUNTS)))
-    assert all(results[index] is result for index, result in reported)
+    options = {"method": "bulk", "on_progress": progress, "concurrency": 1}
+    results = run(harness, fake, fake.transport(), **options)
+    assert sorted(index for index, _, _ in reported) == list(range(len(ACCOUNTS)))
+    assert all(results[index] is result for index, result, _ in reported)
+    sent_by_then = sorted({requests for _, _, requests in reported})
+    assert sent_by_then == [len(fake.requests) - 1, len(fake.requests)]
 
 
 class FailingAccountList(httpx.BaseTransport, httpx.AsyncBaseTransport):

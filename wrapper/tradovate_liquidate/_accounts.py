@@ -50,7 +50,7 @@ from ._accounts_steps import (  # check_*, METHODS: the module's public names
     visible_steps,
 )
 from ._arguments import liquidation_request
-from ._arrivals import LIQUIDATE, READ, Arrivals, read_error
+from ._arrivals import LIQUIDATE, READ, Arrivals, read_error, unlisted
 from ._batch import stopping
 from ._exceptions import TradovateError
 from ._jobs import Growing, Jobs, Ranked
@@ -80,7 +80,11 @@ class AccountsPlan(AccountsState):
         for at, chunk in enumerate(self.read_chunks):
             first.append((READ, self._job(("orders", at), order_ldeps_steps(self.policy, chunk))))
         arrivals = Arrivals(self)
-        done = yield Growing(first, arrivals.grow)
+        try:
+            done = yield Growing(first, arrivals.grow, self.deliver)
+        except BaseException:  # Ctrl-C, a cancelled caller, a bug: see PhaseRun.aborting
+            self._keep_bulk_pending()  # what bulk sent is unsettled: read before resending
+            raise
         arrivals.take_stopped(done.results())
         self._check_stopped(done)
         self._keep_bulk_pending()
@@ -114,11 +118,13 @@ class AccountsPlan(AccountsState):
     def take_unseen(self, at: int, rows: ChunkRead | TradovateError, visible: Any) -> None:
         """With the account list in: each account of a chunk read that returned no row
         for it is an error when the token cannot see it (never "flat"), else holds
-        nothing."""
+        nothing; one it returned rows for yet missing from the list is never "flat"."""
         if not isinstance(rows, ChunkRead):
             return  # a failed read: every account of the chunk has its error already
         for account in self.read_chunks[at]:
             if account in rows.seen:
+                if isinstance(visible, set) and account not in visible:
+                    self.unlisted[account] = unlisted(account)
                 continue
             if (error := read_error(account, visible)) is not None:
                 self.errors[account] = error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -63,6 +63,8 @@ class AccountsState:
     read_chunks: list[list[int]] = dataclasses.field(default_factory=list)
     kinds: list[tuple[str, Any]] = dataclasses.field(default_factory=list)  # first phase's jobs
     in_bulk: list[Key] = dataclasses.field(default_factory=list)  # waiting for a bulk request
+    unlisted: dict[int, TradovateError] = dataclasses.field(default_factory=dict)
+    unreported: deque[tuple[int, AccountResult]] = dataclasses.field(default_factory=deque)
 
     def take_sent(self, kind: str, at: Any, outcome: Any) -> None:
         """A liquidation's or cancel's outcome, as its job ended."""
@@ -118,6 +120,7 @@ class AccountsState:
             else:
                 result = self.done.get(account) or self._report(account)
             results.append(result)
+        self.deliver()
         return AccountsRun(results, sum(self.counters, Counter()))
 
     def _result(self, account: int) -> AccountResult:
@@ -129,7 +132,7 @@ class AccountsState:
         positions = [self._outcome((account, contract)) for contract in held]
         cancels = self.cancels.get(account)  # none made for most accounts: no empty record
         last = self.last.get(account)
-        return AccountResult(
+        result = AccountResult(
             account,
             [o for o in positions if o is not None],
             self._flat(account, positions),
@@ -138,6 +141,9 @@ class AccountsState:
             list(cancels.cancel_errors) if cancels else [],
             opened=opened_since(held, last) if isinstance(last, dict) and last else {},
         )
+        if account in self.unlisted:  # read, perhaps liquidated, yet not in the list
+            return dataclasses.replace(result, flat=False, error=self.unlisted[account])
+        return result
 
     def _index_of(self, account: int) -> int:
         # A dict made once: list.index per report made a run of N accounts cost N^2.
@@ -146,16 +152,26 @@ class AccountsState:
         return self.positions_in_input[account]
 
     def _report(self, account: int) -> AccountResult:
-        """The account's final result, kept and passed to on_progress once."""
+        """The account's final result, kept, and queued once for on_progress (deliver)."""
         result = self.done[account] = self._result(account)
         if self.on_progress is not None:
+            self.unreported.append((self._index_of(account), result))
+        return result
+
+    def deliver(self) -> None:
+        """The queued reports, to on_progress: called outside the run's lock, so a slow
+        callback holds up its own worker only (see _jobs.Growing)."""
+        while self.on_progress is not None:
             try:
-                self.on_progress(self._index_of(account), result)
+                index, result = self.unreported.popleft()  # one taker per report
+            except IndexError:
+                return
+            try:
+                self.on_progress(index, result)
             except Exception:
                 logging.getLogger("tradovate_liquidate").exception(
                     "on_progress raised; the run goes on"
                 )
-        return result
 
     def _flat(self, account: int, positions: list[Any]) -> bool:
         last = self.last.get(account)

@@ -146,3 +146,14 @@ def read_error(account: int, visible: Any) -> TradovateError | None:
         "(GET /account/list); nothing was sent for it",
         account_id=account,
     )
+
+
+def unlisted(account: int) -> TradovateError:
+    """An account a positions read returned rows for, missing from the account list: its
+    positions were flattened as read, but it is never reported flat."""
+    return RequestRejected(
+        f"account {account} is not among the accounts the token can see (GET "
+        "/account/list), though GET /position/ldeps returned its positions; what was "
+        "sent for it is in its positions",
+        account_id=account,
+    )

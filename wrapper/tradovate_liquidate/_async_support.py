@@ -89,7 +89,8 @@ async def run_phases(
     """Run each phase's jobs (see _accounts.py and _batch.PhaseRun), as tasks."""
     run = PhaseRun(phases, workers)
     while (jobs := run.next_jobs()) is not None:
-        run.ended(await run_jobs(jobs, drive))
+        with run.aborting():
+            run.ended(await run_jobs(jobs, drive))
     return run.result()
 
 

@@ -100,6 +100,7 @@ class Batch:
 
     #: Whether ending a target can make new ones (see _jobs.Growing): a batch never does.
     grows = False
+    after: Callable[[], None] | None = None
     _claimed = 0
 
     def __init__(
@@ -129,6 +130,9 @@ class Batch:
             return None
         self._claimed += 1
         return self._claimed - 1
+
+    def queued(self) -> int:
+        return len(self.targets) - self._claimed
 
     def record(self, index: int, outcome: Outcome) -> None:
         self._outcomes[index] = outcome

@@ -8,9 +8,10 @@ job has a rank: a lower rank starts first, equal ranks in the order they came.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import threading
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from typing import Any, Generic, NamedTuple, NoReturn
 
 from ._batch import Batch, Outcome, stopping
@@ -23,10 +24,13 @@ Ranked = list[tuple[int, Any]]  # (rank, job)
 class Growing(NamedTuple):
     """A phase whose jobs come as earlier ones end: `jobs` to start with; `grow(index,
     outcome)`, called as each job ends (never after a stop), returns the jobs it made
-    ready. Indexes count the jobs in the order they came, the first ones from 0."""
+    ready. Indexes count the jobs in the order they came, the first ones from 0. `after`
+    is called after each grow, outside the run's lock (progress reports: a slow callback
+    then holds up its own worker only)."""
 
     jobs: Ranked
     grow: Callable[[int, Any], Ranked]
+    after: Callable[[], None]
 
 
 class Jobs(Batch):
@@ -36,13 +40,12 @@ class Jobs(Batch):
     None for a job never started; `stopped` is the error that ended the phase early.
     """
 
-    def __init__(
-        self, jobs: Ranked, workers: int, grow: Callable[[int, Any], Ranked] | None = None
-    ) -> None:
+    def __init__(self, jobs: Ranked, workers: int, growing: Growing | None = None) -> None:
         self.targets: list[Any] = []
         self._outcomes: list[Any] = []
         self._queue: list[tuple[int, int]] = []  # heap of (rank, index)
-        self._grow = grow
+        grow = self._grow = None if growing is None else growing.grow
+        self.after = None if growing is None else growing.after
         self.grows = grow is not None
         self.workers = workers if self.grows else min(workers, len(jobs)) or 1
         self._on_progress = None
@@ -57,6 +60,9 @@ class Jobs(Batch):
 
     def claim(self) -> int | None:
         return heapq.heappop(self._queue)[1] if self._queue else None
+
+    def queued(self) -> int:
+        return len(self._queue)
 
     def record(self, index: int, outcome: Any) -> None:
         self._outcomes[index] = outcome
@@ -116,8 +122,20 @@ class PhaseRun(Generic[T]):
             self._result, self._over = end.value, True
             return None
         if isinstance(jobs, Growing):
-            return Jobs(jobs.jobs, self._workers, jobs.grow)
+            return Jobs(jobs.jobs, self._workers, jobs)
         return Jobs([(0, job) for job in jobs], self._workers)
+
+    @contextlib.contextmanager
+    def aborting(self) -> Iterator[None]:
+        """Around running a phase: an exception that ends it (Ctrl-C, a cancelled caller,
+        a bug) is thrown into the phases first, so the plan keeps what it sent unsettled
+        (pending), then raised."""
+        try:
+            yield
+        except BaseException as exc:
+            with contextlib.suppress(BaseException):
+                self._phases.throw(exc)
+            raise
 
     def ended(self, done: Jobs) -> None:
         self._done = done
@@ -153,8 +171,31 @@ class _Run:
         self.batch = batch
         self._changed = threading.Condition()
         self._running = 0
+        self._workers = 0  # started
+        self._idle = 0  # waiting for a job to be ready
         self._wakers: list[Callable[[], object]] = []
         self.failure: BaseException | None = None
+
+    def first_workers(self) -> int:
+        """How many workers to start with: one per job ready, up to `batch.workers`."""
+        with self._changed:
+            self._workers = min(self.batch.workers, self.batch.queued()) or 1
+            return self._workers
+
+    def more_workers(self) -> int:
+        """How many more to start now that jobs were added: those the idle workers
+        cannot take, up to `batch.workers` in all (a growing phase starts small)."""
+        with self._changed:
+            if self.failure is not None or self.batch.stopped is not None:
+                return 0
+            spare = self.batch.workers - self._workers
+            count = max(0, min(spare, self.batch.queued() - self._idle))
+            self._workers += count
+            return count
+
+    def idle(self, change: int) -> None:
+        with self._changed:
+            self._idle += change
 
     def next_index(self) -> int | None:
         """A target to start; None when the run is over; WAIT (a growing phase) when
@@ -172,7 +213,9 @@ class _Run:
         """next_index, blocking the thread until it is not WAIT."""
         with self._changed:
             while (index := self.next_index()) == WAIT:
+                self._idle += 1
                 self._changed.wait()
+                self._idle -= 1
             return index
 
     def on_change(self, wake: Callable[[], object]) -> None:
@@ -187,6 +230,9 @@ class _Run:
             if self.batch.grows:  # growing changes the queue: one thread at a time
                 with self._changed:
                     self.batch.record(index, outcome)
+                self._notify(ended=False)  # the new jobs start while `after` runs
+                if self.batch.after is not None:
+                    self.batch.after()  # outside the lock: a slow callback holds up none
             else:  # progress callbacks run outside any lock
                 self.batch.record(index, outcome)
         except BaseException as exc:
@@ -224,8 +270,18 @@ class _Run:
 
 
 def run_threads(batch: Batch, call: Call) -> None:
-    """Run every target's call on `batch.workers` threads, recording each outcome."""
+    """Run every target's call on up to `batch.workers` threads, recording each outcome.
+
+    The caller's thread interrupted (Ctrl-C) starts nothing new: the calls in flight end
+    on their own threads, and the interrupt is raised at once."""
     run = _Run(batch)
+    threads: list[threading.Thread] = []
+
+    def start(count: int) -> None:
+        for _ in range(count):
+            thread = threading.Thread(target=worker, daemon=True)
+            threads.append(thread)
+            thread.start()
 
     def worker() -> None:
         while (index := run.wait()) is not None:
@@ -240,12 +296,17 @@ def run_threads(batch: Batch, call: Call) -> None:
                 return
             if not run.record(index, outcome):
                 return
+            start(run.more_workers())
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(batch.workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        start(run.first_workers())
+        joined = 0
+        while joined < len(threads):  # a worker starts another before it ends
+            threads[joined].join()
+            joined += 1
+    except BaseException as exc:
+        run.failed(exc)
+        raise
     run.finish()
 
 
@@ -266,7 +327,11 @@ async def run_tasks(batch: Batch, call: AsyncCall) -> None:
                 future.set_result(None)
 
         run.on_change(wake)
-        await future
+        run.idle(+1)
+        try:
+            await future
+        finally:
+            run.idle(-1)
 
     async def worker() -> None:
         while (index := run.next_index()) is not None:
@@ -284,6 +349,19 @@ async def run_tasks(batch: Batch, call: AsyncCall) -> None:
                 return
             if not run.record(index, outcome):
                 return
+            start(run.more_workers())
 
-    await asyncio.gather(*(worker() for _ in range(batch.workers)))
+    tasks: list[asyncio.Task[None]] = []
+
+    def start(count: int) -> None:
+        tasks.extend(asyncio.ensure_future(worker()) for _ in range(count))
+
+    start(run.first_workers())
+    try:
+        for task in tasks:  # a worker may start another before it ends
+            await task
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        raise
     run.finish()

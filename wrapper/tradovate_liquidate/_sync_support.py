@@ -90,7 +90,8 @@ def run_phases(phases: Generator[Any, Jobs, T], workers: int, drive: Callable[[A
     """Run each phase's jobs (see _accounts.py and _batch.PhaseRun), on threads."""
     run = PhaseRun(phases, workers)
     while (jobs := run.next_jobs()) is not None:
-        run.ended(run_jobs(jobs, drive))
+        with run.aborting():
+            run.ended(run_jobs(jobs, drive))
     return run.result()
 
 

@@ -1,7 +1,6 @@
-"""Review 17: a growing phase starts `concurrency` threads whatever its size (Jobs sets
-workers = concurrency when it grows), where a phase used min(concurrency, jobs). One
-account at concurrency=256 starts 256 threads, and every job's end wakes each waiting
-one (notify_all): up to 255 wake-ups per job on a 2-core machine, for nothing.
+"""A growing phase starts workers as jobs become ready, up to `concurrency`: one account
+at concurrency=256 does not start 256 threads that every job's end would wake (found
+by review).
 """
 
 from __future__ import annotations
@@ -11,14 +10,13 @@ from typing import Any
 
 import pytest
 
-from tradovate_liquidate import LiquidationClient
-from tradovate_liquidate import _jobs
+from tradovate_liquidate import LiquidationClient, _jobs
 from tradovate_liquidate.testing import FakeTradovate
 
 ES = 3570918
 
 
-def test_review17_one_account_does_not_start_256_threads(
+def test_one_account_does_not_start_256_threads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     started: list[None] = []

@@ -1,9 +1,6 @@
-"""Review 17: the sync driver calls grow (and so on_progress) while holding _Run's
-Condition. A slow on_progress (a webhook, a database write) then stops every other
-worker from starting or recording a job: the whole run waits on the callback.
-
-Before 74a41ee, liquidate_accounts called on_progress from the caller's thread between
-phases, and liquidate_many calls it "outside any lock" (_Run.record's comment).
+"""A slow on_progress (a webhook, a database write) holds up its own worker only: the
+sync driver calls it outside the run's lock, so the other workers go on starting and
+recording jobs (found by review: it ran under _Run's Condition, stalling the run).
 """
 
 from __future__ import annotations
@@ -49,7 +46,7 @@ class Watch(httpx.BaseTransport):
             )
 
 
-def test_review17_a_slow_on_progress_does_not_hold_up_the_other_workers() -> None:
+def test_a_slow_on_progress_does_not_hold_up_the_other_workers() -> None:
     fake = FakeTradovate(latency=0.01)
     fake.add_positions([(a, ES, 1) for a in OPEN])
     for a in FLAT:

@@ -1,10 +1,7 @@
-"""Review 17 (d6e26bc): an account the positions read returned rows for is taken as one
-the token can see, without checking GET /account/list. That is an assumption the
-vendor's file does not state. When ldeps answers rows for an account missing from the
-account list (a shared or view-only account, a server that does not filter masterids),
-an account whose rows are all flat is reported flat=True with no error: issue 16 says
-"An account id the token cannot see is an error, never reported as flat". Before
-d6e26bc it got "not among the accounts the token can see".
+"""An account the positions read returned rows for, yet missing from GET /account/list
+(a shared or view-only account, a server that does not filter masterids), is never
+reported flat: issue 16 says "An account id the token cannot see is an error, never
+reported as flat". Its liquidations do not wait for the list; its verdict does.
 """
 
 from __future__ import annotations
@@ -44,7 +41,7 @@ class HideFromList(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return self._filter(request, response)
 
 
-def test_review17_an_account_missing_from_the_account_list_is_never_reported_flat(
+def test_an_account_missing_from_the_account_list_is_never_reported_flat(
     harness: Harness,
 ) -> None:
     fake = FakeTradovate()

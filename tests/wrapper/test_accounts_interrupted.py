@@ -1,10 +1,7 @@
-"""Review 17: Ctrl-C (KeyboardInterrupt in the caller's thread) during the reads of a sync
-liquidate_accounts. The caller gets KeyboardInterrupt, but the daemon worker threads
-keep growing the one phase: the reads land, liquidations are made and sent, and settling
-reads follow, with no one to receive their outcomes (blind). With phases (before
-74a41ee) the phase generator was driven by the caller's thread, so nothing past the
-reads in flight was ever started. The CLI says "calls in flight may still have acted";
-here calls that were not yet made are started after the interrupt.
+"""Ctrl-C (KeyboardInterrupt in the caller's thread) during the reads of a sync
+liquidate_accounts starts nothing new: the worker threads finish the calls in flight
+and take no other job, so no liquidation is sent blind after the caller got the
+interrupt (found by review: the daemon workers went on growing the run).
 """
 
 from __future__ import annotations
@@ -47,7 +44,7 @@ class InterruptOnFirstRead(httpx.BaseTransport):
         return self.inner.handle_request(request)
 
 
-def test_review17_nothing_new_is_started_after_the_caller_is_interrupted() -> None:
+def test_nothing_new_is_started_after_the_caller_is_interrupted() -> None:
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("SIGINT reaches the main thread only")
     fake = FakeTradovate()
