@@ -222,6 +222,20 @@ class _Run:
         """Call `wake` once, at the next change (an asyncio waiter sets its future)."""
         self._wakers.append(wake)
 
+    def took(self, index: int, outcome: Any) -> int | None:
+        """A call's end, from its worker: its outcome (a TradovateError too, after which
+        one of STOPPING starts nothing new) recorded, and how many more workers to
+        start; None when the worker stops: the call raised outside the tree (the run
+        fails with it) or recording it did."""
+        if isinstance(outcome, TradovateError):
+            self.ended(outcome)
+        elif isinstance(outcome, BaseException):
+            self.failed(outcome)
+            return None
+        if not self.record(index, outcome):
+            return None
+        return self.more_workers()
+
     def record(self, index: int, outcome: Outcome) -> bool:
         """Keep a target's outcome; False when that raised (a bug in the plan growing
         the phase): the run then fails with it, as when a call raises outside the tree,
@@ -285,18 +299,13 @@ def run_threads(batch: Batch, call: Call) -> None:
 
     def worker() -> None:
         while (index := run.wait()) is not None:
-            outcome: Outcome
             try:
                 outcome = call(batch.call_arguments(index))
-            except TradovateError as exc:
-                outcome = exc
-                run.ended(exc)
             except BaseException as exc:
-                run.failed(exc)
+                outcome = exc
+            if (more := run.took(index, outcome)) is None:
                 return
-            if not run.record(index, outcome):
-                return
-            start(run.more_workers())
+            start(more)
 
     try:
         start(run.first_workers())
@@ -338,18 +347,13 @@ async def run_tasks(batch: Batch, call: AsyncCall) -> None:
             if index == WAIT:
                 await changed()
                 continue
-            outcome: Outcome
             try:
                 outcome = await call(batch.call_arguments(index))
-            except TradovateError as exc:
+            except Exception as exc:  # a cancelled caller's CancelledError goes on up
                 outcome = exc
-                run.ended(exc)
-            except Exception as exc:
-                run.failed(exc)
+            if (more := run.took(index, outcome)) is None:
                 return
-            if not run.record(index, outcome):
-                return
-            start(run.more_workers())
+            start(more)
 
     tasks: list[asyncio.Task[None]] = []
 
