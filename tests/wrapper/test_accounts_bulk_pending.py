@@ -109,5 +109,6 @@ def test_a_bulk_run_reads_the_pending_file_per_chunk_not_per_position(
     }
     run = harness.run(kwargs, lambda client: client.liquidate_accounts(accounts, method="bulk"))
     assert all(result.flat for result in run)
-    # the client's own load, then one per read chunk, bulk request and the run's end
-    assert len(loads) <= 1 + 3 + 3 + 1
+    # the client's own load; per read chunk, its pending check; per bulk request, its
+    # check under the locks and its positions made pending before it goes; the run's end
+    assert len(loads) <= 1 + 3 + 3 * 2 + 1

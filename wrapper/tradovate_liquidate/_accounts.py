@@ -214,6 +214,10 @@ class AccountsPlan(AccountsState):
             return None
         anchor = Anchor(self.verification.now(), self.verification.now)
         self.bulk_sent.update(dict.fromkeys(keys, (anchor, options["custom_tag"])))
+        if self.verification.enabled:
+            # Pending before the request goes: a run ended by Ctrl-C, a cancelled caller
+            # or a crash (of a process with a pending file too) never forgets it.
+            self.pending.add_all(keys, anchor.since(), options["custom_tag"])
         ids = [self.position_ids[key] for key in keys]
         return (yield from dated(bulk_steps(self.policy, ids, options), anchor))
 
@@ -225,13 +229,16 @@ class AccountsPlan(AccountsState):
         bulk's time and tag): a later call reads its orders before sending anything."""
         if not self.verification.enabled:
             return
-        settled = []
-        for key, (anchor, tag) in self.bulk_sent.items():
+        settled: list[Key] = []
+        unsettled: dict[tuple[Anchor, str | None], list[Key]] = {}
+        for key, (anchor, tag) in list(self.bulk_sent.items()):  # workers may still add
             last = self.last.get(key[0])
             if isinstance(last, dict) and key[1] not in last:
                 settled.append(key)
             else:
-                self.pending.add(key, anchor.since(), None, tag)
+                unsettled.setdefault((anchor, tag), []).append(key)
+        for (anchor, tag), keys in unsettled.items():  # pending already: the answer's
+            self.pending.add_all(keys, anchor.since(), tag)  # Date may date the send earlier
         self.pending.clear(*settled)  # at once: with a file, one write, not one per key
 
     def settle_timeout(self, account: int) -> float | None:

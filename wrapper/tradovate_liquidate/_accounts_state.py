@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -65,6 +66,7 @@ class AccountsState:
     in_bulk: list[Key] = dataclasses.field(default_factory=list)  # waiting for a bulk request
     unlisted: dict[int, TradovateError] = dataclasses.field(default_factory=dict)
     unreported: deque[tuple[int, AccountResult]] = dataclasses.field(default_factory=deque)
+    delivering: threading.Lock = dataclasses.field(default_factory=threading.Lock)
 
     def take_sent(self, kind: str, at: Any, outcome: Any) -> None:
         """A liquidation's or cancel's outcome, as its job ended."""
@@ -159,19 +161,23 @@ class AccountsState:
         return result
 
     def deliver(self) -> None:
-        """The queued reports, to on_progress: called outside the run's lock, so a slow
-        callback holds up its own worker only (see _jobs.Growing)."""
-        while self.on_progress is not None:
-            try:
-                index, result = self.unreported.popleft()  # one taker per report
-            except IndexError:
+        """The queued reports, to on_progress, by one worker at a time and outside the
+        run's lock: a slow callback holds up that worker only (the others return at
+        once, and the deliverer takes what they queued before it lets go)."""
+        while self.on_progress is not None and self.unreported:
+            if not self.delivering.acquire(blocking=False):
                 return
             try:
-                self.on_progress(index, result)
-            except Exception:
-                logging.getLogger("tradovate_liquidate").exception(
-                    "on_progress raised; the run goes on"
-                )
+                while self.unreported:
+                    index, result = self.unreported.popleft()
+                    try:
+                        self.on_progress(index, result)
+                    except Exception:
+                        logging.getLogger("tradovate_liquidate").exception(
+                            "on_progress raised; the run goes on"
+                        )
+            finally:
+                self.delivering.release()
 
     def _flat(self, account: int, positions: list[Any]) -> bool:
         last = self.last.get(account)

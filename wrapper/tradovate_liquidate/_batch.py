@@ -134,6 +134,10 @@ class Batch:
     def queued(self) -> int:
         return len(self.targets) - self._claimed
 
+    def keep(self, index: int, outcome: Outcome) -> None:
+        """The outcome alone, no progress report: the run has failed (see _jobs._Run)."""
+        self._outcomes[index] = outcome
+
     def record(self, index: int, outcome: Outcome) -> None:
         self._outcomes[index] = outcome
         if self._on_progress is None:

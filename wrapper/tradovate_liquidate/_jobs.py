@@ -61,6 +61,9 @@ class Jobs(Batch):
     def claim(self) -> int | None:
         return heapq.heappop(self._queue)[1] if self._queue else None
 
+    def keep(self, index: int, outcome: Any) -> None:
+        self._outcomes[index] = outcome  # no job grows from it: the run has failed
+
     def queued(self) -> int:
         return len(self._queue)
 
@@ -175,6 +178,7 @@ class _Run:
         self._idle = 0  # waiting for a job to be ready
         self._wakers: list[Callable[[], object]] = []
         self.failure: BaseException | None = None
+        self.abandoned = False
 
     def first_workers(self) -> int:
         """How many workers to start with: one per job ready, up to `batch.workers`."""
@@ -241,6 +245,9 @@ class _Run:
         the phase): the run then fails with it, as when a call raises outside the tree,
         rather than leave the other workers waiting for jobs that never come."""
         try:
+            if self.abandoned:  # the caller has its exception: keep it, tell no one
+                self.batch.keep(index, outcome)
+                return False
             if self.batch.grows:  # growing changes the queue: one thread at a time
                 with self._changed:
                     self.batch.record(index, outcome)
@@ -270,6 +277,13 @@ class _Run:
             if self.failure is None:
                 self.failure = exc
         self._notify(ended=False)
+
+    def abandon(self, exc: BaseException) -> None:
+        """The caller is leaving with `exc` (Ctrl-C, cancelled) without waiting for the
+        calls in flight: nothing new starts, and their ends are kept, reported to no
+        one (a bug in a call instead is raised once the others end, as they are told)."""
+        self.abandoned = True
+        self.failed(exc)
 
     def _notify(self, *, ended: bool) -> None:
         with self._changed:
@@ -314,7 +328,7 @@ def run_threads(batch: Batch, call: Call) -> None:
             threads[joined].join()
             joined += 1
     except BaseException as exc:
-        run.failed(exc)
+        run.abandon(exc)
         raise
     run.finish()
 
@@ -349,8 +363,11 @@ async def run_tasks(batch: Batch, call: AsyncCall) -> None:
                 continue
             try:
                 outcome = await call(batch.call_arguments(index))
-            except Exception as exc:  # a cancelled caller's CancelledError goes on up
+            except Exception as exc:
                 outcome = exc
+            except BaseException as exc:  # a CancelledError: the run ends (none waits on)
+                run.failed(exc)
+                raise
             if (more := run.took(index, outcome)) is None:
                 return
             start(more)
@@ -364,7 +381,8 @@ async def run_tasks(batch: Batch, call: AsyncCall) -> None:
     try:
         for task in tasks:  # a worker may start another before it ends
             await task
-    except BaseException:
+    except BaseException as exc:
+        run.abandon(exc)
         for task in tasks:
             task.cancel()
         raise

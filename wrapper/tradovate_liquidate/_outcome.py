@@ -117,6 +117,11 @@ def _send_and_settle(
     anchor = Anchor(verification.now(), verification.now)
     try:
         answered = yield from dated(liquidation_steps(policy, body), anchor)
+    except GeneratorExit:
+        # The driver left mid-send (a cancelled caller, Ctrl-C, a bug) and closed these
+        # steps: the request may have reached the server, so the next call reads first.
+        pending.add(key, anchor.since(), None, sent)
+        raise
     except (OutcomeUnknownError, LiquidationRejected) as exc:
         hint = exc.order_id if isinstance(exc, LiquidationRejected) else None
         if isinstance(exc, LiquidationRejected) and hint is None and _known(exc.reason):

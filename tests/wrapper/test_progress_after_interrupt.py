@@ -1,9 +1,7 @@
-"""Review 18: Ctrl-C on the sync client raises KeyboardInterrupt in the caller at once,
-while the calls in flight go on in daemon threads; when they end, `_Run.record` still
-records them and calls on_progress (Batch.record for liquidate_many, Growing.after ->
-AccountsState.deliver for liquidate_accounts): the caller's callback runs after the call
-has already raised, from a thread the caller cannot join (a CLI progress line printed
-over its final table, a service writing results for a run it already gave up on).
+"""Ctrl-C on the sync client raises KeyboardInterrupt in the caller at once, while the
+calls in flight end in daemon threads: their outcomes are kept but on_progress is not
+called after the call has raised (found by review: a CLI progress line printed over its
+final table, a service writing results for a run it gave up on).
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""Review 18: README says on_progress runs "outside the run's lock: a slow callback holds
-up its own worker only". But `AccountsState.deliver` drains one shared deque, and every
-worker calls it (Growing.after) after every job it records: while reports are queued,
-each worker that ends a job becomes a deliverer of other accounts' reports until the
-deque is empty, and sends nothing meanwhile. 100 already-flat accounts reported at once,
-with a 0.1 s callback, hold the liquidations of the next 100 accounts back by seconds.
+"""A slow on_progress holds up one worker only: the reports are delivered by one worker
+at a time, the others go on sending (found by review: every worker that ended a job
+delivered other accounts' reports until the queue was empty).
 """
 
 from __future__ import annotations

@@ -1,11 +1,8 @@
-"""Review 18: Ctrl-C on the sync liquidate_accounts while a bulk job is already claimed
-but waits for a position's one-call lock (a liquidate_position beside the run holds it,
-as _accounts._bulk_send expects can happen). The caller gets KeyboardInterrupt and the
-plan runs `_keep_bulk_pending` at once, in the caller's thread; the worker then gets the
-lock, sends the bulk request after the interrupt, and records `bulk_sent` after
-`_keep_bulk_pending` has already run: its positions are never pending, so the next call
-sends a second closing order for each, blind (README: "positions already sent in bulk
-are kept pending, so the next call reads before sending").
+"""Ctrl-C on the sync liquidate_accounts while a bulk job is already claimed but waits
+for a position's one-call lock (a liquidate_position beside the run holds it): the bulk
+request may still go out after the interrupt, so its positions are made pending before
+it goes, and the retry reads before sending instead of a second closing order blind
+(found by review: they were made pending only at the run's end).
 """
 
 from __future__ import annotations
@@ -86,7 +83,5 @@ def test_a_bulk_sent_after_ctrl_c_is_kept_pending() -> None:
         client.close()
     bulks = [r for r in fake.requests if r.path.endswith("/liquidatepositions")]
     assert sent_after_interrupt  # the scenario happened
-    assert not not_pending and len(bulks) == 1, (
-        f"a bulk request went out after KeyboardInterrupt and {len(not_pending)} of its "
-        f"positions were not pending: the retry sent {len(bulks) - 1} more bulk request(s) blind"
-    )
+    assert not not_pending, f"{len(not_pending)} positions sent in bulk were not pending"
+    assert len(bulks) == 1, f"the retry sent {len(bulks) - 1} more bulk request(s) blind"

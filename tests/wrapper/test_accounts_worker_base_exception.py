@@ -1,9 +1,7 @@
-"""Review 18: an exception outside `Exception` raised inside one async worker's call (a
-transport or library leaking asyncio.CancelledError without the caller being cancelled,
-or any BaseException subclass) ends that task without `run.failed` and without
-`_notify(ended=True)`: `_running` never drops to 0, the other workers wait for a change
-forever (WAIT), and run_tasks awaits them in order: liquidate_accounts never returns.
-The sync twin catches BaseException in its worker, fails the run and raises it.
+"""An exception outside `Exception` raised inside one worker's call (a transport or
+library leaking asyncio.CancelledError without the caller being cancelled, or any
+BaseException subclass) ends the run with it on both clients, instead of leaving the
+other async workers waiting forever for jobs (found by review).
 """
 
 from __future__ import annotations
@@ -50,9 +48,9 @@ def seeded() -> FakeTradovate:
 
 def test_sync_raises_a_base_exception_from_a_worker() -> None:
     fake = seeded()
-    with LiquidationClient(token=fake.issue_token(), transport=raising(fake, Leak)) as client:
-        with pytest.raises(Leak):
-            client.liquidate_accounts(ACCOUNTS, confirm=False)
+    client = LiquidationClient(token=fake.issue_token(), transport=raising(fake, Leak))
+    with client, pytest.raises(Leak):
+        client.liquidate_accounts(ACCOUNTS, confirm=False)
 
 
 @pytest.mark.parametrize("exc", [Leak, asyncio.CancelledError])
@@ -63,11 +61,13 @@ def test_async_does_not_hang_on_a_base_exception_from_a_worker(exc: type[BaseExc
         kwargs = {"token": fake.issue_token(), "transport": raising(fake, exc)}
         async with AsyncLiquidationClient(**kwargs) as client:
             call = client.liquidate_accounts(ACCOUNTS, confirm=False)
+            raised: BaseException | None = None
             try:
                 await asyncio.wait_for(call, 5)
             except TimeoutError:
                 pytest.fail("liquidate_accounts hung after a worker raised " + exc.__name__)
-            except BaseException as raised:  # what it raised is fine: it returned
-                assert isinstance(raised, exc)
+            except BaseException as ended:  # what it raised is fine: it returned
+                raised = ended
+            assert isinstance(raised, exc)
 
     asyncio.run(main())
