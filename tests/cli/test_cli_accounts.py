@@ -21,6 +21,7 @@ from tradovate_liquidate._cli_output import (
 )
 from tradovate_liquidate._cli_report import COLUMNS
 from tradovate_liquidate.testing import FakeServer, FakeTradovate, Fault
+from tradovate_liquidate.testing._wire import Reply
 
 from .test_cli import TOKEN, cli
 
@@ -99,6 +100,30 @@ def test_a_failed_symbol_read_shows_bare_ids_and_does_not_fail_the_run(
     (row,) = json.loads(done.stdout)
     assert row["symbol"] is None
     assert row["order_id"] == fake.placed[0].order_id
+    assert "contract symbols not read" in done.stderr
+
+
+def test_a_symbol_read_meeting_a_penalty_shows_bare_ids_without_waiting_it_out(
+    fake: FakeTradovate, server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Display must not delay the exit: the symbols read waits out no penalty (one request,
+    not a second after 30 s), so the README's bound on a run holds."""
+    handle = fake.handle
+    symbol_reads = []
+
+    def symbols_penalised(method: str, path: str, body: bytes, **kwargs: object) -> object:
+        if path.endswith("/contract/items"):  # the fake's own penalties are for POSTs
+            symbol_reads.append(path)
+            return Reply(200, b'{"p-ticket": "t1", "p-time": 30}', "application/json")
+        return handle(method, path, body, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fake, "handle", symbols_penalised)
+    done = cli("--account", "100002", "--base-url", server.base_url, "--json")
+    assert done.returncode == EXIT_OK, done.stderr
+    (row,) = json.loads(done.stdout)
+    assert row["symbol"] is None
+    assert row["order_id"] == fake.placed[0].order_id
+    assert len(symbol_reads) == 1
     assert "contract symbols not read" in done.stderr
 
 

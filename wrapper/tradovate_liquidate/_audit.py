@@ -265,7 +265,7 @@ def _allowed_fields(content: bytes) -> dict[str, Any] | None:
     """ANSWER_FIELDS of a JSON object answer, scalars only; None for anything else."""
     try:
         answer = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested past the parser's depth, as _answers
         return None
     if not isinstance(answer, dict):
         return None

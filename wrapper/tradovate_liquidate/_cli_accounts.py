@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +25,8 @@ from typing import Any
 from ._account import AccountResult, stray_orders
 from ._accounts import METHODS
 from ._accounts_steps import LDEPS_CHUNK, chunks, ldeps_steps, order_ldeps_steps, visible_steps
-from ._cli_output import EXIT_OK, UsageError, _tried
+from ._cli_accounts_file import listed_accounts
+from ._cli_output import EXIT_OK, EXIT_UNKNOWN, UsageError, _tried
 from ._cli_report import (
     WOULD,
     WOULD_CANCEL,
@@ -52,6 +52,7 @@ Held = dict[int, dict[int, int]]  # account -> contract -> netPos
 Failed = dict[int, TradovateError]  # account -> the read that failed for it
 #: account -> ids of the working orders a run would cancel, or the error reading them
 Strays = dict[int, list[int] | TradovateError]
+Outcome = tuple[str, int]  # a dry row's outcome, and the exit code it stands for
 
 
 def add_account_options(parser: argparse.ArgumentParser) -> None:
@@ -127,75 +128,6 @@ def wants_report(args: argparse.Namespace) -> bool:
     return bool(chosen) or args.dry_run
 
 
-def read_accounts_file(path: Path) -> list[tuple[int, str]]:
-    """(account id, "FILE, line N") for each id: one a line, or a CSV's account_id column."""
-    try:
-        # utf-8-sig: a spreadsheet's "CSV UTF-8" starts with a byte-order mark.
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--accounts-file {path}: {getattr(exc, 'strerror', exc)}") from None
-    first = next((line for line in lines if line.strip() and not _comment(line)), "")
-    if "," in first or first.strip().lower() == "account_id":
-        found = _csv_ids(path, lines)
-    else:
-        found = []
-        for number, line in enumerate(lines, start=1):
-            text = line.split("#", 1)[0].strip()
-            if text:
-                found.append((_account_id(text, path, number), f"{path}, line {number}"))
-    if not found:
-        raise UsageError(f"--accounts-file {path}: no account ids listed")
-    return found
-
-
-def _comment(line: str) -> bool:
-    return line.lstrip().startswith("#")
-
-
-def _csv_ids(path: Path, lines: list[str]) -> list[tuple[int, str]]:
-    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not _comment(line)]
-    names = [name.strip() for name in next(csv.reader([numbered[0][1]]))]
-    if "account_id" not in names:
-        raise UsageError(f"--accounts-file {path}: a CSV needs an account_id column")
-    column = names.index("account_id")
-    found = []
-    for number, line in numbered[1:]:
-        cells = next(csv.reader([line]))
-        value = cells[column] if column < len(cells) else ""
-        found.append((_account_id(value, path, number), f"{path}, line {number}"))
-    return found
-
-
-def _account_id(text: str, path: Path, number: int) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        value = 0
-    if not 0 < value < 2**63:
-        raise UsageError(
-            f"--accounts-file {path}, line {number}: expected an account id (a whole number "
-            f"above 0), not {text.strip()!r}"
-        )
-    return value
-
-
-def listed_accounts(args: argparse.Namespace) -> list[int] | None:
-    """The ids of --account and --accounts-file, each once; None for --all-accounts."""
-    if args.all_accounts:
-        return None
-    found = [(value, f"--account {value}") for value in args.account or ()]
-    if args.accounts_file is not None:
-        found += read_accounts_file(args.accounts_file)
-    first: dict[int, str] = {}
-    for value, where in found:
-        if value <= 0:
-            raise UsageError(f"{where}: an account id is a whole number above 0")
-        if value in first:
-            raise UsageError(f"{where}: account {value} is listed twice (also {first[value]})")
-        first[value] = where
-    return list(first)
-
-
 def run_report(
     args: argparse.Namespace,
     targets: Targets | None,
@@ -206,6 +138,7 @@ def run_report(
     tried = _tried(args)
     if targets is not None:
         with open_client(lambda: None) as client:
+            refuse_what_the_run_would(client, args, targets, None)
             return _dry_positions(client, targets, tried)
     ids = listed_accounts(args)
     if ids is None and not (args.dry_run or args.yes or sys.stdin.isatty()):
@@ -218,6 +151,7 @@ def run_report(
             confirm_live(args, listed, noun="account")
 
     with open_client(before) as client:
+        refuse_what_the_run_would(client, args, None, ids)
         if ids is None:
             try:
                 ids = sorted(_drive(client, visible_steps(client._policy)))
@@ -230,6 +164,21 @@ def run_report(
         if args.dry_run:
             return _dry_accounts(client, ids, tried)
         return _flatten(client, args, ids, tried)
+
+
+def refuse_what_the_run_would(
+    client: LiquidationClient, args: argparse.Namespace, targets: Targets | None, ids: Any
+) -> None:
+    """The checks of the call the real run makes (liquidate_many or liquidate_accounts),
+    before anything is read: a dry run refuses (exit 2) what the real run would, instead
+    of promising it; a real run refuses before asking. With --all-accounts the ids come
+    from the server, so one stands in for them here."""
+    options = (args.admin, args.tag, not args.manual)
+    if targets is not None:
+        client._batch(targets, args.concurrency, None, *options, None)
+        return
+    method = args.method or "per-position"
+    client._accounts_plan(ids or [1], args.concurrency, None, True, method, *options)
 
 
 def _confirm_all(args: argparse.Namespace, ids: list[int], confirm_live: ConfirmLive) -> None:
@@ -295,8 +244,10 @@ def _dry_accounts(client: LiquidationClient, ids: list[int], tried: str) -> Repo
             continue
         held = held_by[account]
         for contract, net in sorted(held.items()):
-            outcome = WOULD if net else "already flat: nothing to send"
+            outcome, code = _as_pending(client, account, contract, WOULD)
+            outcome = outcome if net else "already flat: nothing to send"
             lines.append(dry_row(account, contract, symbols, net, outcome))
+            codes.append(code if net else EXIT_OK)
         if not held:
             lines.append(row(account, outcome="no position: nothing to send", flat=True))
         orders = strays.get(account, [])
@@ -369,8 +320,22 @@ def _dry_positions(client: LiquidationClient, targets: Targets, tried: str) -> R
         # liquidateposition is sent even for a position reading 0 (it also cancels the
         # contract's working orders), so the dry run says so rather than "nothing".
         outcome = WOULD if net else "would send (reads 0: cancels working orders only)"
+        outcome, code = _as_pending(client, account, contract, outcome)
         lines.append(dry_row(account, contract, symbols, net, outcome))
+        codes.append(code)
     return dry_report(lines, codes, "position(s)")
+
+
+def _as_pending(client: LiquidationClient, account: int, contract: int, would: str) -> Outcome:
+    """`would`, unless the target is pending from an earlier uncertain send: the real run
+    then reads its orders first and sends only if that send did nothing; when the state
+    file cannot be read it sends nothing at all (exit 4, as the real run)."""
+    entry = client._pending.get((account, contract))
+    if entry is None:
+        return would, EXIT_OK
+    if entry.problem is not None:
+        return f"would not send: {entry.problem}", EXIT_UNKNOWN
+    return f"{would}, unless an earlier uncertain send did (pending: read first)", EXIT_OK
 
 
 def _symbols(client: LiquidationClient, contract_ids: set[int]) -> dict[int, str]:

@@ -45,6 +45,9 @@ class AuditLog:
             raise ValueError(f"--audit-log {path}: {exc.strerror}") from None
         self._lock = threading.Lock()
         self._warned = False
+        # A short write (disk full) leaves a partial line: the next record starts on a
+        # line of its own, so everything after it still reads as whole JSON lines.
+        self._torn = False
 
     def __call__(self, record: AuditRecord) -> None:
         self.write(record.as_dict())
@@ -55,8 +58,12 @@ class AuditLog:
         with self._lock:
             if self._fd is None:
                 return
+            if self._torn:
+                data = b"\n" + data
             try:
-                if os.write(self._fd, data) != len(data):
+                written = os.write(self._fd, data)
+                self._torn = 0 < written < len(data) or (self._torn and written == 0)
+                if written != len(data):
                     raise OSError("a short write (disk full?)")
                 os.fsync(self._fd)
             except OSError as exc:

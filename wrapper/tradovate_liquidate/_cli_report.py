@@ -226,8 +226,9 @@ def not_visible(account: int) -> TradovateError:
 
 
 def dry_report(rows: list[dict[str, Any]], codes: Iterable[int], what: str) -> Report:
-    """A dry run: exit 0 unless a read failed (then that error's code: 1, or 3)."""
-    would = sum(line["outcome"] == WOULD for line in rows)
+    """A dry run: exit 0 unless a read failed (then that error's code: 1, or 3) or the
+    real run would refuse to send (4: the pending state file cannot be read)."""
+    would = sum(str(line["outcome"]).startswith(WOULD) for line in rows)
     summary = f"dry run, nothing was sent: {would} {what} would be liquidated"
     if cancels := sum(line["outcome"] == WOULD_CANCEL for line in rows):
         summary += f", {cancels} stray working order(s) cancelled"

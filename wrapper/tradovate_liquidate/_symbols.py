@@ -24,9 +24,13 @@ def symbols_steps(policy: Policy, contract_ids: Iterable[int]) -> Steps[dict[int
     from tradovate_api.api.contract import CONTRACT_ITEMS
     from tradovate_api.models import Contract
 
+    # Display only: a time penalty or a refused connection ends the read at once (bare
+    # ids), never a wait; so it adds at most 3 tries of one deadline to a run (README,
+    # "How long can a run take").
+    display = policy._replace(max_penalty_wait=0.0, connect_retries=0)
     symbols: dict[int, str] = {}
     for chunk in chunks(sorted(set(contract_ids)), SYMBOLS_CHUNK):
-        rows = yield from rows_steps(policy, CONTRACT_ITEMS, {"ids": chunk}, Contract, {})
+        rows = yield from rows_steps(display, CONTRACT_ITEMS, {"ids": chunk}, Contract, {})
         for row in rows:
             if isinstance(row.id, int) and isinstance(row.name, str):
                 symbols[row.id] = row.name

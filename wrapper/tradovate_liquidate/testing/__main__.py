@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     _arm(fake, args, parser)
     if not args.token:
         print(f"token: {fake.issue_token()}", file=sys.stderr)
-    if args.positions:
+    if args.positions is not None:
         try:
             fake.add_positions(args.positions)
         except ValueError as exc:

@@ -113,15 +113,23 @@ def act(fake: FakeTradovate, path: str, request: Mapping[str, Any]) -> dict[str,
 
 def parse_positions(text: str) -> list[tuple[int, int, int]]:
     """`123:3570918:2,123:3570919:-1` as (account, contract, net position) triples."""
-    triples = []
+    triples: dict[tuple[int, int], int] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         fields = item.split(":")
         try:
             account, contract, net_pos = (int(field) for field in fields)
         except ValueError:
             raise ValueError(f"{item!r}: expected ACCOUNT:CONTRACT:NETPOS, all integers") from None
-        triples.append((account, contract, net_pos))
-    return triples
+        # The ids a Tradovate account and contract have (positive int64; the client sends
+        # no other), and a net position the wire's int64 can carry.
+        if not (0 < account < 2**63 and 0 < contract < 2**63 and abs(net_pos) < 2**63):
+            raise ValueError(f"{item!r}: ids are whole numbers above 0, all within int64")
+        if (account, contract) in triples:  # the later one would silently replace it
+            raise ValueError(f"{item!r}: account {account} contract {contract} listed twice")
+        triples[account, contract] = net_pos
+    if not triples:
+        raise ValueError("no position listed (for a fake without positions: --empty)")
+    return [(account, contract, net) for (account, contract), net in triples.items()]
 
 
 def seed(fake: FakeTradovate, positions: str | Iterable[tuple[int, int, int]]) -> None:

@@ -1,4 +1,4 @@
-"""Review r2: the audit trail (on_event, --audit-log) must never change what the client
+"""The audit trail (on_event, --audit-log) must never change what the client
 does, nor leave a line that cannot be read back."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Review r2: `python -m tradovate_liquidate.testing --positions` must refuse what it
+"""`python -m tradovate_liquidate.testing --positions` must refuse what it
 cannot hold as written (parser.error, exit 2), as it does for a malformed triple."""
 
 from __future__ import annotations
