@@ -1,0 +1,199 @@
+"""Review r1: defects in liquidate_account / liquidate_accounts (issue points 1-3).
+
+Each test fails on the code as reviewed, for the reason its docstring gives.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from tradovate_liquidate import Credentials, LiquidationResult, TradovateError
+from tradovate_liquidate.testing import FakeAuth, FakeTradovate, ManualClock
+
+from ..harness import Harness
+
+ES, NQ, GC = 3570918, 3570919, 3570921
+USER, PASSWORD, SEC = "api-user", "correct horse", "api-secret"
+
+
+def sent(fake: FakeTradovate) -> Counter[str]:
+    return Counter(f"{r.method} {r.path.removeprefix('/v1')}" for r in fake.requests)
+
+
+def in_order(harness: Harness, kwargs: dict[str, Any], *calls: Callable[[Any], Any]) -> list[Any]:
+    """Several calls on one client, one after the other, on either client kind."""
+    if harness.kind == "sync":
+        return harness.run(kwargs, lambda client: [call(client) for call in calls])
+
+    async def run(client: Any) -> list[Any]:
+        answers = []
+        for call in calls:
+            answer = call(client)
+            answers.append(await answer if inspect.isawaitable(answer) else answer)
+        return answers
+
+    return harness.run(kwargs, run)
+
+
+class FailingOrderDeps(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """The fake's transport, answering GET /order/deps (the account's orders) with 500."""
+
+    def __init__(self, fake: FakeTradovate) -> None:
+        self.inner = fake.transport()
+
+    def _fails(self, request: httpx.Request) -> bool:
+        return request.url.path.endswith("/order/deps")
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._fails(request):
+            return httpx.Response(500, text="Internal Server Error")
+        return self.inner.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._fails(request):
+            return httpx.Response(500, text="Internal Server Error")
+        return await self.inner.handle_async_request(request)
+
+
+def test_run_requests_counts_the_sign_in_it_sent(harness: Harness) -> None:
+    """Issue point 3 / README: `run.requests` "counts every try, penalty resend, sign-in";
+    AccountsRun's docstring: "every sign-in". A client with credentials signs in during
+    the run (POST /auth/accesstokenrequest reaches the server), yet the sign-in is run
+    as a Fly step, driven by a nested _drive that the `counted` wrapper never sees, so
+    the summary leaves out the one request kind whose budget is smallest (~5 an hour)."""
+    clock = ManualClock()
+    fake = FakeTradovate(clock=clock.time, auth=FakeAuth())
+    fake.auth.add_user(USER, PASSWORD, sec=SEC)
+    fake.add_positions(f"1:{ES}:2,2:{ES}:1")
+    creds = Credentials(USER, PASSWORD, app_id="guard", app_version="1.0", cid=7, sec=SEC)
+    kwargs = {"credentials": creds, "transport": fake.transport(), "clock": clock}
+    run = harness.run(kwargs, lambda client: client.liquidate_accounts([1, 2]))
+    assert all(result.flat for result in run)
+    assert sent(fake)["POST /auth/accesstokenrequest"] == 1  # it did reach the server
+    assert run.requests == sent(fake), "run.requests is not what the server received"
+
+
+def test_liquidate_account_still_flattens_when_the_order_read_fails(harness: Harness) -> None:
+    """Issue point 1: liquidate_account raises only for errors that stop the whole
+    account (authentication, lockout, the first read failing). The positions were read;
+    a failed read of the working orders (only needed for the stray cancels) should not
+    leave them open: liquidate_accounts flattens them in that case and keeps the read's
+    error in cancel_errors (README "When the orders cannot be read, the positions are
+    still flattened"). liquidate_account instead raises ReadFailedError before sending
+    anything, and its account_result even drops the positions it read (net_before {})."""
+    clock = ManualClock()
+    fake = FakeTradovate(clock=clock.time)
+    fake.add_positions(f"1:{ES}:2,1:{NQ}:-1")
+    kwargs = {"token": fake.issue_token(), "transport": FailingOrderDeps(fake), "clock": clock}
+    try:
+        result = harness.run(kwargs, lambda client: client.liquidate_account(1))
+    except TradovateError as exc:
+        kept = getattr(exc, "account_result", None)
+        pytest.fail(
+            f"raised {type(exc).__name__} for a failed order read; positions left open "
+            f"(ES {fake.position(1, ES)}, NQ {fake.position(1, NQ)}); account_result={kept}"
+        )
+    assert (fake.position(1, ES), fake.position(1, NQ)) == (0, 0)
+    assert result.net_before == {ES: 2, NQ: -1}
+    assert result.cancel_errors  # the read's error is kept, as liquidate_accounts does
+
+
+def test_a_position_confirmed_flat_by_liquidate_accounts_is_no_longer_pending(
+    harness: Harness,
+) -> None:
+    """Safety rule: a target stays pending *until the server confirmed its outcome*;
+    issue point 3: the budget is predictable. liquidate_accounts(confirm=True) reads every
+    position as 0, yet leaves each one in the client's pending table (the per-position
+    Success entries are never cleared, unlike liquidate_position(confirm=True), which
+    clears them once flat). A later bulk run on the same client (or the same
+    pending_file) then sends each reopened position by the per-position protocol with
+    its pending reads: 20 positions cost 20 /position/deps + 20 /order/deps + 20
+    liquidateposition instead of the README's 1 + 2 + 1 + 1 requests."""
+    clock = ManualClock()
+    fake = FakeTradovate(clock=clock.time)
+    accounts = list(range(1, 21))
+    fake.add_positions([(a, ES, 1) for a in accounts])
+    kwargs = {"token": fake.issue_token(expires_in=10**6), "transport": fake.transport()}
+    kwargs["clock"] = clock
+
+    def reopen(_client: Any) -> None:
+        clock.advance(86_400)  # the next day, the strategy holds the same positions again
+        fake.add_positions([(a, ES, 1) for a in accounts])
+
+    first, _, second = in_order(
+        harness,
+        kwargs,
+        lambda client: client.liquidate_accounts(accounts),
+        reopen,
+        lambda client: client.liquidate_accounts(accounts, method="bulk"),
+    )
+    assert all(result.flat for result in first)  # every position was read 0: settled
+    assert all(result.flat for result in second)
+    assert dict(second.requests) == {
+        "GET /account/list": 1,
+        "GET /position/ldeps": 2,  # the read and the settling read
+        "GET /order/ldeps": 1,
+        "POST /order/liquidatepositions": 1,
+    }
+
+
+def test_liquidate_account_confirmed_flat_leaves_nothing_pending(harness: Harness) -> None:
+    """As above, for one account: after liquidate_account(confirm=True) returned flat=True
+    (every position read 0), a later liquidate_position of one of its positions should
+    cost what it costs after liquidate_position(confirm=True): one POST. It first reads
+    the position and its orders as for an unsettled target, because liquidate_account
+    never clears the entries that its confirmed-flat read settled."""
+    clock = ManualClock()
+    fake = FakeTradovate(clock=clock.time)
+    fake.add_positions(f"1:{ES}:2,2:{ES}:2")
+    kwargs = {"token": fake.issue_token(), "transport": fake.transport(), "clock": clock}
+    marks: list[int] = []
+
+    def mark(_client: Any) -> None:
+        marks.append(len(fake.requests))
+        fake.add_positions(f"1:{ES}:1,2:{ES}:1")  # both reopened
+
+    account, _, _, by_position, _, _ = in_order(
+        harness,
+        kwargs,
+        lambda client: client.liquidate_account(1),
+        lambda client: client.liquidate_position(2, ES, confirm=True),
+        mark,
+        lambda client: client.liquidate_position(1, ES),
+        mark,
+        lambda client: client.liquidate_position(2, ES),
+    )
+    assert account.flat is True
+    assert isinstance(by_position, LiquidationResult)
+    after_account = [f"{r.method} {r.path}" for r in fake.requests[marks[0] : marks[1]]]
+    after_position = [f"{r.method} {r.path}" for r in fake.requests[marks[1] :]]
+    assert after_position == ["POST /v1/order/liquidateposition"]  # settled: one POST
+    assert after_account == after_position, "the confirmed-flat account left it pending"
+
+
+def test_liquidate_account_positions_say_flat_once_the_account_read_flat(
+    harness: Harness,
+) -> None:
+    """README: a LiquidationResult's `flat` is "the position as last read; None when
+    nothing was read". liquidate_accounts(confirm=True) sets it from its settling read
+    (flat=True); liquidate_account(confirm=True) read every position as 0 too, but
+    returns its positions with flat=None, as if nothing had been read."""
+    clock = ManualClock()
+    fake = FakeTradovate(clock=clock.time)
+    fake.add_positions(f"1:{ES}:2,2:{ES}:2")
+    kwargs = {"token": fake.issue_token(), "transport": fake.transport(), "clock": clock}
+    one, many = in_order(
+        harness,
+        kwargs,
+        lambda client: client.liquidate_account(1),
+        lambda client: client.liquidate_accounts([2]),
+    )
+    assert one.flat is True and many[0].flat is True
+    assert [o.flat for o in many[0].positions] == [True]
+    assert [o.flat for o in one.positions] == [True]
