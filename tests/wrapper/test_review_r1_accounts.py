@@ -194,6 +194,7 @@ def test_liquidate_account_positions_say_flat_once_the_account_read_flat(
         lambda client: client.liquidate_account(1),
         lambda client: client.liquidate_accounts([2]),
     )
-    assert one.flat is True and many[0].flat is True
+    assert one.flat is True
+    assert many[0].flat is True
     assert [o.flat for o in many[0].positions] == [True]
     assert [o.flat for o in one.positions] == [True]
