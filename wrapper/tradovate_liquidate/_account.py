@@ -2,7 +2,9 @@
 
 1. `GET /account/item`: an account the token cannot see is an error (404 ->
    RequestRejected), never "flat": an empty position list proves nothing about it.
-2. `GET /position/deps` and `GET /order/deps`: what is held, and what is working.
+2. `GET /position/deps` and `GET /order/deps`: what is held, and what is working. When
+   the orders cannot be read the positions are flattened all the same, the read's error
+   kept in `cancel_errors` (as liquidate_accounts does).
 3. Every working order on a contract where the account holds no position is cancelled
    (`POST /order/cancelorder`), so nothing opens a position again after the flatten
    (liquidateposition cancels those of the contracts it closes itself).
@@ -12,11 +14,13 @@
 5. confirm=True: the account's positions are read until every one is 0, or flat_timeout.
    After a cancel sent or failed the account is read again in any case: a stray order
    may have filled before its cancel (such a position is reported in `opened`).
+   An account read flat settles what was sent for it: each LiquidationResult's `flat` is
+   True and its pending entry is cleared (an unknown outcome stays pending).
 
 One position's failure is that position's outcome. A closing order sent whose
 verification met a stopping error is that position's OutcomeUnknownError (caused by it),
 and the account stops with that error. Only errors that stop the whole
-account raise (authentication, rate limit/lockout, the first reads failing); the error
+account raise (authentication, rate limit/lockout, the positions read failing); the error
 then carries `account_result`, the AccountResult so far, so no order id is lost.
 """
 
@@ -126,13 +130,19 @@ def account_steps(
     try:
         yield from account_item_steps(policy, account_id)
         rows = yield from positions_steps(policy, account_id)
-        orders = yield from orders_steps(policy, account_id)
     except TradovateError as exc:
         _attach(exc, result)
         raise
     held = {row.contract_id: row.net_pos for row in rows if _open(row)}
     result.net_before.update(sorted(held.items()))
     try:
+        try:
+            orders = yield from orders_steps(policy, account_id)
+        except STOPPING:
+            raise
+        except TradovateError as exc:  # the positions go all the same, as liquidate_accounts
+            orders = []
+            result.cancel_errors.append(exc)
         yield from _cancel_strays(policy, result, orders, held, options)
         for contract_id in result.net_before:
             body = liquidation_request(account_id, contract_id, **options)
@@ -151,6 +161,8 @@ def account_steps(
     except STOPPING as exc:
         _attach(exc, result)
         raise
+    if flat:  # every position read 0: what was sent for them is settled
+        pending.clear(*[(account_id, contract) for contract in _liquidated(result)])
     return _with_flat(result, flat)
 
 
@@ -251,7 +263,20 @@ def _open(row: Position) -> bool:
     return isinstance(row.net_pos, int) and row.net_pos != 0
 
 
+def _liquidated(result: AccountResult) -> list[int]:
+    """The contracts whose liquidation has a result (not an error): those a flat read
+    settles. An unknown outcome stays pending whatever the position reads."""
+    outcomes = zip(result.net_before, result.positions, strict=False)
+    return [contract for contract, o in outcomes if isinstance(o, LiquidationResult)]
+
+
 def _with_flat(result: AccountResult, flat: bool) -> AccountResult:
+    """The result with its verdict; when flat, each position's `flat` is its last read."""
     import dataclasses
 
+    if flat:
+        result.positions[:] = [
+            dataclasses.replace(o, flat=True) if isinstance(o, LiquidationResult) else o
+            for o in result.positions
+        ]
     return dataclasses.replace(result, flat=flat)

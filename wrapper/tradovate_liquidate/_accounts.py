@@ -226,7 +226,8 @@ class AccountsPlan(AccountsState):
 
     def _keep_bulk_pending(self) -> None:
         """A position sent in bulk and not read flat at the end stays pending (with the
-        bulk's time and tag): a later call reads its orders before sending anything."""
+        bulk's time and tag): a later call reads its orders before sending anything. One
+        read flat at the end is settled, sent in bulk or one by one."""
         if not self.verification.enabled:
             return
         settled: list[Key] = []
@@ -239,6 +240,12 @@ class AccountsPlan(AccountsState):
                 unsettled.setdefault((anchor, tag), []).append(key)
         for (anchor, tag), keys in unsettled.items():  # pending already: the answer's
             self.pending.add_all(keys, anchor.since(), tag)  # Date may date the send earlier
+        # Sent one by one, answered, and read flat at the end: settled as well (an unknown
+        # outcome stays pending whatever the position reads).
+        for key, outcome in list(self.outcomes.items()):
+            last = self.last.get(key[0])
+            if isinstance(outcome, LiquidationResult) and isinstance(last, dict):
+                settled += [key] if key[1] not in last else []
         self.pending.clear(*settled)  # at once: with a file, one write, not one per key
 
     def settle_timeout(self, account: int) -> float | None:

@@ -20,7 +20,7 @@ from ._exceptions import NotFlatError, OutcomeUnknownError, TradovateError
 from ._policy import Policy, exchange
 from ._reads import rows_steps
 from ._result import LiquidationResult
-from ._steps import Request, Send, Sleep, Steps, T
+from ._steps import Fly, Request, Send, Sleep, Steps, T
 from ._verify import FLAT_FIRST_WAIT, FLAT_MAX_WAIT, Verification
 
 if TYPE_CHECKING:
@@ -45,6 +45,8 @@ def counted(steps: Steps[T], counter: Counter[str]) -> Steps[T]:
         while True:
             if isinstance(step, Send):
                 counter[f"{step.request.method} {step.request.path}"] += 1
+            elif isinstance(step, Fly):  # a sign-in or renewal, carried out on its own
+                step.steps = counted(step.steps, counter)
             outcome = yield step
             step = steps.send(outcome)
     except StopIteration as done:

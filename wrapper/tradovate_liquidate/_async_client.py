@@ -219,8 +219,9 @@ class AsyncLiquidationClient(ClientBase):
         the TradovateError it ended in), and `flat`, True only when every position read 0
         at the end (`confirm=True` waits up to flat_timeout for it). An account the token
         cannot see raises RequestRejected. Raises only for errors that stop the account
-        (authentication, rate limit, the first reads failing), with `account_result`
-        holding what was done so far. The steps are in _account.py.
+        (authentication, rate limit, the account or positions read failing), with
+        `account_result` holding what was done so far (a failed orders read goes to
+        `cancel_errors`, the positions are flattened). The steps are in _account.py.
         """
         self._start_keep_alive()
         steps, timeout_ = self._account(

@@ -1,6 +1,7 @@
-"""Review r1: defects in liquidate_account / liquidate_accounts (issue points 1-3).
+"""liquidate_account / liquidate_accounts: sign-ins counted in `requests`, a failed orders
+read that still flattens, positions read flat settled (flat=True, not pending).
 
-Each test fails on the code as reviewed, for the reason its docstring gives.
+A review's cases: each failed before its fix, for the reason its docstring gives.
 """
 
 from __future__ import annotations
