@@ -29,9 +29,14 @@ def read(one: float) -> float:
     return READ_ATTEMPTS * one + sum(READ_BACKOFF * 2**i for i in range(READ_ATTEMPTS - 1))
 
 
+def symbols(deadline: float) -> float:
+    """The command's symbols read: display only, so no penalty wait, no connect retry."""
+    return read(deadline)
+
+
 def account(one: float, settle: float, flat: float, deadline: float) -> float:
     position = one + settle + deadline  # verification ends one deadline after the window
-    return one + read(one) + position + flat + read(one)
+    return one + read(one) + position + flat + read(one) + symbols(deadline)
 
 
 def g(value: float) -> str:
@@ -57,6 +62,7 @@ def test_the_documented_worst_cases_add_up() -> None:
     one = request(DEFAULT_DEADLINE, connect, DEFAULT_MAX_PENALTY_WAIT, MAX_PENALTY_ROUNDS)
     assert f"= {g(one)} s" in README
     assert f"0.3 s apart: {g(read(one))} s" in README
+    assert f"3 x {g(DEFAULT_DEADLINE)} + 0.3 = {g(symbols(DEFAULT_DEADLINE))} s" in README
     worst = account(one, DEFAULT_SETTLE_TIMEOUT, DEFAULT_FLAT_TIMEOUT, DEFAULT_DEADLINE)
     assert f"= {g(worst)} s (about {round(worst / 60)} minutes)" in README
     bounded = request(3, 3, 0, MAX_PENALTY_ROUNDS)
