@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,23 +14,12 @@ from tradovate_liquidate._cli_output import EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE
 from tradovate_liquidate.testing import FakeServer, FakeTradovate
 from tradovate_liquidate.testing._wire import Reply
 
+from . import test_cli_accounts
 from .test_cli import cli
-from .test_cli_accounts import ES, NQ, book
+from .test_cli_accounts import ES, NQ, posts
 
-
-@pytest.fixture
-def fake() -> FakeTradovate:
-    return book(FakeTradovate())
-
-
-@pytest.fixture
-def server(fake: FakeTradovate) -> Iterator[FakeServer]:
-    with fake.serve() as server:
-        yield server
-
-
-def posts(fake: FakeTradovate) -> list[str]:
-    return [request.path for request in fake.requests if request.method == "POST"]
+# The whole-account book and its server, as the command's account tests use them.
+fake, server = test_cli_accounts.fake, test_cli_accounts.server
 
 
 def test_with_audit_log_a_deeply_nested_symbols_answer_keeps_the_table_and_exit_0(

@@ -11,13 +11,13 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 
 from tradovate_liquidate import Credentials, LiquidationResult, TradovateError
 from tradovate_liquidate.testing import FakeAuth, FakeTradovate, ManualClock
 
 from ..harness import Harness
+from .transports import FailingOrderReads
 
 ES, NQ, GC = 3570918, 3570919, 3570921
 USER, PASSWORD, SEC = "api-user", "correct horse", "api-secret"
@@ -40,26 +40,6 @@ def in_order(harness: Harness, kwargs: dict[str, Any], *calls: Callable[[Any], A
         return answers
 
     return harness.run(kwargs, run)
-
-
-class FailingOrderDeps(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """The fake's transport, answering GET /order/deps (the account's orders) with 500."""
-
-    def __init__(self, fake: FakeTradovate) -> None:
-        self.inner = fake.transport()
-
-    def _fails(self, request: httpx.Request) -> bool:
-        return request.url.path.endswith("/order/deps")
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self._fails(request):
-            return httpx.Response(500, text="Internal Server Error")
-        return self.inner.handle_request(request)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self._fails(request):
-            return httpx.Response(500, text="Internal Server Error")
-        return await self.inner.handle_async_request(request)
 
 
 def test_run_requests_counts_the_sign_in_it_sent(harness: Harness) -> None:
@@ -91,7 +71,11 @@ def test_liquidate_account_still_flattens_when_the_order_read_fails(harness: Har
     clock = ManualClock()
     fake = FakeTradovate(clock=clock.time)
     fake.add_positions(f"1:{ES}:2,1:{NQ}:-1")
-    kwargs = {"token": fake.issue_token(), "transport": FailingOrderDeps(fake), "clock": clock}
+    kwargs = {
+        "token": fake.issue_token(),
+        "transport": FailingOrderReads(fake, "/order/deps"),
+        "clock": clock,
+    }
     try:
         result = harness.run(kwargs, lambda client: client.liquidate_account(1))
     except TradovateError as exc:

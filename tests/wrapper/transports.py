@@ -31,13 +31,13 @@ class LockOutAt(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 
 class FailingOrderReads(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """The fake's transport, answering GET /order/ldeps with 500."""
+    """The fake's transport, answering GET /order/ldeps (or `path`) with 500."""
 
-    def __init__(self, fake: FakeTradovate) -> None:
-        self.inner = fake.transport()
+    def __init__(self, fake: FakeTradovate, path: str = "/order/ldeps") -> None:
+        self.inner, self.path = fake.transport(), path
 
     def _fails(self, request: httpx.Request) -> bool:
-        return request.url.path.endswith("/order/ldeps")
+        return request.url.path.endswith(self.path)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self._fails(request):
