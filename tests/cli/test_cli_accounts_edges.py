@@ -15,7 +15,7 @@ from tradovate_liquidate.testing import FakeServer, FakeTradovate
 from tradovate_liquidate.testing._wire import Reply
 
 from . import test_cli_accounts
-from .test_cli import cli
+from .test_cli import TOKEN, cli
 from .test_cli_accounts import ES, NQ, posts
 
 # The whole-account book and its server, as the command's account tests use them.
@@ -116,3 +116,34 @@ def test_an_accounts_file_comment_holding_a_comma_is_still_a_comment(
     rows = json.loads(done.stdout)
     assert {row["account_id"] for row in rows} == {100001, 100002}
     assert {(row["contract_id"], row["net_before"]) for row in rows} >= {(ES, 2), (NQ, -1)}
+
+
+def test_a_dry_run_reads_the_state_file_once_not_once_per_position(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each look at the state file locks it and reads it whole: asking it per position
+    made a dry run of 30 accounts read it 60 times more than it needs to."""
+    from tradovate_liquidate._cli import main
+    from tradovate_liquidate._pending import PendingTargets
+
+    loads: list[None] = []
+    load = PendingTargets._load
+
+    def counted(self: PendingTargets) -> Any:
+        loads.append(None)
+        return load(self)
+
+    monkeypatch.setattr(PendingTargets, "_load", counted)
+    accounts = range(300_001, 300_031)
+    many = FakeTradovate()
+    many.accept_token(TOKEN)
+    many.add_positions([(a, c, 1) for a in accounts for c in (ES, NQ)])
+    monkeypatch.setenv("TRADOVATE_ACCESS_TOKEN", TOKEN)
+    ids = [argument for a in accounts for argument in ("--account", str(a))]
+    with many.serve() as served:
+        state = ["--state-file", str(tmp_path / "pending.json")]
+        code = main([*ids, "--dry-run", "--json", "--base-url", served.base_url, *state])
+    assert code == EXIT_OK, capsys.readouterr().err
+    assert len(json.loads(capsys.readouterr().out)) == 60
+    assert not [r for r in many.requests if r.method == "POST"]
+    assert len(loads) <= 2  # the client's own load, then one look for all 60 positions

@@ -161,9 +161,7 @@ def account_steps(
     except STOPPING as exc:
         _attach(exc, result)
         raise
-    if flat:  # every position read 0: what was sent for them is settled
-        pending.clear(*[(account_id, contract) for contract in _liquidated(result)])
-    return _with_flat(result, flat)
+    return _settled(result, flat, pending)
 
 
 def position_steps(key: tuple[int, int], steps: Steps[T]) -> Steps[T]:
@@ -263,20 +261,19 @@ def _open(row: Position) -> bool:
     return isinstance(row.net_pos, int) and row.net_pos != 0
 
 
-def _liquidated(result: AccountResult) -> list[int]:
-    """The contracts whose liquidation has a result (not an error): those a flat read
-    settles. An unknown outcome stays pending whatever the position reads."""
-    outcomes = zip(result.net_before, result.positions, strict=False)
-    return [contract for contract, o in outcomes if isinstance(o, LiquidationResult)]
-
-
-def _with_flat(result: AccountResult, flat: bool) -> AccountResult:
-    """The result with its verdict; when flat, each position's `flat` is its last read."""
+def _settled(result: AccountResult, flat: bool, pending: PendingTargets) -> AccountResult:
+    """The result with its verdict. Read flat, each liquidation with a result is settled:
+    its `flat` is True (its last read) and its pending entry goes. An unknown outcome
+    stays pending whatever the position reads."""
     import dataclasses
 
-    if flat:
-        result.positions[:] = [
-            dataclasses.replace(o, flat=True) if isinstance(o, LiquidationResult) else o
-            for o in result.positions
-        ]
-    return dataclasses.replace(result, flat=flat)
+    if not flat:
+        return dataclasses.replace(result, flat=False)
+    done = [o for o in result.positions if isinstance(o, LiquidationResult)]
+    if done:
+        pending.clear(*[(o.account_id, o.contract_id) for o in done])
+    positions = [
+        dataclasses.replace(o, flat=True) if isinstance(o, LiquidationResult) else o
+        for o in result.positions
+    ]
+    return dataclasses.replace(result, flat=True, positions=positions)

@@ -181,7 +181,7 @@ class AccountsPlan(AccountsState):
         """bulk: the positions that go by the per-position protocol instead. One still
         pending (an earlier send unsettled) is read before anything is sent; a row
         without an id cannot be listed in /order/liquidatepositions."""
-        pending = self.pending.pending_among(keys) if self.verification.enabled else set()
+        pending = self.pending.entries_among(keys) if self.verification.enabled else {}
         return [key for key in keys if key not in self.position_ids or key in pending]
 
     def _one(self, key: Key) -> Steps[LiquidationResult]:
@@ -244,8 +244,9 @@ class AccountsPlan(AccountsState):
         # outcome stays pending whatever the position reads).
         for key, outcome in list(self.outcomes.items()):
             last = self.last.get(key[0])
-            if isinstance(outcome, LiquidationResult) and isinstance(last, dict):
-                settled += [key] if key[1] not in last else []
+            read_flat = isinstance(last, dict) and key[1] not in last
+            if read_flat and isinstance(outcome, LiquidationResult):
+                settled.append(key)
         self.pending.clear(*settled)  # at once: with a file, one write, not one per key
 
     def settle_timeout(self, account: int) -> float | None:

@@ -42,6 +42,7 @@ from ._cli_report import (
 )
 from ._client import LiquidationClient
 from ._exceptions import TradovateError
+from ._pending import Pending
 from ._steps import Steps, T
 from ._symbols import symbols_steps
 
@@ -235,6 +236,8 @@ def _dry_accounts(client: LiquidationClient, ids: list[int], tried: str) -> Repo
     nothing sent."""
     held_by, failed, strays = _dry_reads(client, ids)
     symbols = _symbols(client, {c for held in held_by.values() for c in held})
+    opened = [(a, c) for a, held in held_by.items() for c, net in held.items() if net]
+    pending = client._pending.entries_among(opened)  # one read of the state file
     lines, codes = [], []
     for account in ids:
         if account not in held_by:
@@ -244,10 +247,11 @@ def _dry_accounts(client: LiquidationClient, ids: list[int], tried: str) -> Repo
             continue
         held = held_by[account]
         for contract, net in sorted(held.items()):
-            outcome, code = _as_pending(client, account, contract, WOULD)
-            outcome = outcome if net else "already flat: nothing to send"
+            outcome, code = "already flat: nothing to send", EXIT_OK
+            if net:
+                outcome, code = _as_pending(pending.get((account, contract)), WOULD)
             lines.append(dry_row(account, contract, symbols, net, outcome))
-            codes.append(code if net else EXIT_OK)
+            codes.append(code)
         if not held:
             lines.append(row(account, outcome="no position: nothing to send", flat=True))
         orders = strays.get(account, [])
@@ -309,6 +313,7 @@ def _dry_positions(client: LiquidationClient, targets: Targets, tried: str) -> R
         except TradovateError as exc:
             held[account] = exc
     symbols = _symbols(client, {target[1] for target in targets})
+    pending = client._pending.entries_among([(target[0], target[1]) for target in targets])
     lines, codes = [], []
     for account, contract, *_ in targets:
         read = held[account]
@@ -320,17 +325,16 @@ def _dry_positions(client: LiquidationClient, targets: Targets, tried: str) -> R
         # liquidateposition is sent even for a position reading 0 (it also cancels the
         # contract's working orders), so the dry run says so rather than "nothing".
         outcome = WOULD if net else "would send (reads 0: cancels working orders only)"
-        outcome, code = _as_pending(client, account, contract, outcome)
+        outcome, code = _as_pending(pending.get((account, contract)), outcome)
         lines.append(dry_row(account, contract, symbols, net, outcome))
         codes.append(code)
     return dry_report(lines, codes, "position(s)")
 
 
-def _as_pending(client: LiquidationClient, account: int, contract: int, would: str) -> Outcome:
-    """`would`, unless the target is pending from an earlier uncertain send: the real run
-    then reads its orders first and sends only if that send did nothing; when the state
-    file cannot be read it sends nothing at all (exit 4, as the real run)."""
-    entry = client._pending.get((account, contract))
+def _as_pending(entry: Pending | None, would: str) -> Outcome:
+    """`would`, unless the target is pending (`entry`) from an earlier uncertain send: the
+    real run then reads its orders first and sends only if that send did nothing; when the
+    state file cannot be read it sends nothing at all (exit 4, as the real run)."""
     if entry is None:
         return would, EXIT_OK
     if entry.problem is not None:

@@ -62,7 +62,8 @@ class AuditLog:
                 data = b"\n" + data
             try:
                 written = os.write(self._fd, data)
-                self._torn = 0 < written < len(data) or (self._torn and written == 0)
+                if written:  # nothing written leaves the line as it was
+                    self._torn = written < len(data)
                 if written != len(data):
                     raise OSError("a short write (disk full?)")
                 os.fsync(self._fd)

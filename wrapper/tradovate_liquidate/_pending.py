@@ -78,13 +78,14 @@ class PendingTargets:
                 return Pending(math.nan, None, problem=self._broken)
             return self._entries.get(key)
 
-    def pending_among(self, keys: list[Key]) -> set[Key]:
-        """The keys with an entry (every key, when the file cannot be read): one lock and
-        one read of the file for all, where `get` takes them once per key."""
+    def entries_among(self, keys: list[Key]) -> dict[Key, Pending]:
+        """The entries of the keys that have one (every key, with the file's problem, when
+        the file cannot be read): one lock and one read of the file for all, where `get`
+        takes them once per key."""
         with self._lock, self._file_lock():
             if self._broken is not None:
-                return set(keys)
-            return {key for key in keys if key in self._entries}
+                return dict.fromkeys(keys, Pending(math.nan, None, problem=self._broken))
+            return {key: self._entries[key] for key in keys if key in self._entries}
 
     def add(
         self,
