@@ -1,0 +1,107 @@
+"""Review r3: holes in the change that settles positions read flat at the end of
+liquidate_account / liquidate_accounts (_account._settled, _accounts._keep_bulk_pending)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from tradovate_liquidate import LiquidationResult
+from tradovate_liquidate.testing import FakeTradovate, ManualClock
+
+from ..harness import Harness
+from .conftest import ACCOUNT, CONTRACT
+
+
+def in_order(harness: Harness, kwargs: dict[str, Any], *calls: Callable[[Any], Any]) -> list[Any]:
+    """Several calls on one client, one after the other, on either client kind."""
+    if harness.kind == "sync":
+        return harness.run(kwargs, lambda client: [call(client) for call in calls])
+
+    async def run(client: Any) -> list[Any]:
+        answers = []
+        for call in calls:
+            answer = call(client)
+            answers.append(await answer if inspect.isawaitable(answer) else answer)
+        return answers
+
+    return harness.run(kwargs, run)
+
+
+def exit_fills_first() -> tuple[FakeTradovate, ManualClock]:
+    """The strategy's own exit fills while our closing order still works (never fills):
+    the position reads 0 at the first wait, and our order would open it the other way.
+    (tests/wrapper/test_verify.py::test_confirm_is_not_flat_while_our_closing_order_still_works)"""
+    box: list[FakeTradovate] = []
+
+    class ExitFillsFirst(ManualClock):
+        def sleep(self, seconds: float) -> None:
+            box[0].add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=0)
+            super().sleep(seconds)
+
+    clock = ExitFillsFirst()
+    fake = FakeTradovate(clock=clock.time, fill_mode="never")
+    box.append(fake)
+    fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=2)
+    return fake, clock
+
+
+def posts(fake: FakeTradovate) -> list[str]:
+    return [r.path for r in fake.requests if r.method == "POST"]
+
+
+def test_liquidate_account_keeps_pending_a_closing_order_that_still_works(
+    harness: Harness,
+) -> None:
+    """Safety rule: a target whose outcome the server has not confirmed stays pending
+    until it has. flat_steps (_verify.py) says it plainly: "a position at 0 with our
+    order still working is not flat: that order would open a position the other way".
+    liquidate_account's account-level read sees only netPos 0, and _settled now clears
+    the pending entry of our still-working closing order and calls it flat=True. A
+    later liquidate_position then sends a second closing order blind instead of finding
+    ours still working (as it does when the entry is kept)."""
+    fake, clock = exit_fills_first()
+    kwargs = {"token": fake.issue_token(), "transport": fake.transport(), "clock": clock}
+    working: list[list[int]] = []
+    account, _, again = in_order(
+        harness,
+        kwargs,
+        lambda client: client.liquidate_account(ACCOUNT),
+        lambda _client: working.append(fake.working_orders(ACCOUNT, CONTRACT)),
+        lambda client: client.liquidate_position(ACCOUNT, CONTRACT),
+    )
+    ours = fake.placed[0].order_id
+    assert working == [[ours]]  # after liquidate_account: still working, never filled
+    (outcome,) = account.positions
+    assert isinstance(outcome, LiquidationResult)
+    assert outcome.flat is not True, "flat=True while our closing order still works"
+    assert isinstance(again, LiquidationResult)
+    assert posts(fake) == ["/v1/order/liquidateposition"], (
+        "pending cleared: the second call sent another liquidation instead of "
+        f"returning our working order {ours}"
+    )
+
+
+def test_liquidate_accounts_keeps_pending_a_closing_order_that_still_works(
+    harness: Harness,
+) -> None:
+    """The same for liquidate_accounts (per-position, confirm=True): _keep_bulk_pending
+    now clears every answered one-by-one outcome whose position the settling read shows
+    at 0, whether or not our order still works."""
+    fake, clock = exit_fills_first()
+    kwargs = {"token": fake.issue_token(), "transport": fake.transport(), "clock": clock}
+    working: list[list[int]] = []
+    _run, _, _again = in_order(
+        harness,
+        kwargs,
+        lambda client: client.liquidate_accounts([ACCOUNT]),
+        lambda _client: working.append(fake.working_orders(ACCOUNT, CONTRACT)),
+        lambda client: client.liquidate_position(ACCOUNT, CONTRACT),
+    )
+    ours = fake.placed[0].order_id
+    assert working == [[ours]]  # after liquidate_accounts: still working, never filled
+    assert posts(fake) == ["/v1/order/liquidateposition"], (
+        "pending cleared: the second call sent another liquidation instead of "
+        f"returning our working order {ours}"
+    )
