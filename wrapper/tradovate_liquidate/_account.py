@@ -14,8 +14,8 @@
 5. confirm=True: the account's positions are read until every one is 0, or flat_timeout.
    After a cancel sent or failed the account is read again in any case: a stray order
    may have filled before its cancel (such a position is reported in `opened`).
-   An account read flat settles what was sent for it: each LiquidationResult's `flat` is
-   True and its pending entry is cleared (an unknown outcome stays pending).
+   Read flat, each LiquidationResult's `flat` is True (its last read); its pending entry
+   stays until a call reads its orders (see _with_flat).
 
 One position's failure is that position's outcome. A closing order sent whose
 verification met a stopping error is that position's OutcomeUnknownError (caused by it),
@@ -161,7 +161,7 @@ def account_steps(
     except STOPPING as exc:
         _attach(exc, result)
         raise
-    return _settled(result, flat, pending)
+    return _with_flat(result, flat)
 
 
 def position_steps(key: tuple[int, int], steps: Steps[T]) -> Steps[T]:
@@ -261,17 +261,18 @@ def _open(row: Position) -> bool:
     return isinstance(row.net_pos, int) and row.net_pos != 0
 
 
-def _settled(result: AccountResult, flat: bool, pending: PendingTargets) -> AccountResult:
-    """The result with its verdict. Read flat, each liquidation with a result is settled:
-    its `flat` is True (its last read) and its pending entry goes. An unknown outcome
-    stays pending whatever the position reads."""
+def _with_flat(result: AccountResult, flat: bool) -> AccountResult:
+    """The result with its verdict; read flat, each liquidation's `flat` is its last read.
+
+    Its pending entry stays: a position reading 0 does not show our closing order done
+    (another order may have closed it while ours still works, and would open it the
+    other way), and an entry another process merged in meanwhile is not ours to drop;
+    the next call on the target reads its orders first, as after liquidate_position
+    without confirm."""
     import dataclasses
 
     if not flat:
         return dataclasses.replace(result, flat=False)
-    done = [o for o in result.positions if isinstance(o, LiquidationResult)]
-    if done:
-        pending.clear(*[(o.account_id, o.contract_id) for o in done])
     positions = [
         dataclasses.replace(o, flat=True) if isinstance(o, LiquidationResult) else o
         for o in result.positions

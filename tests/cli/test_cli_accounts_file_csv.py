@@ -1,4 +1,4 @@
-"""Review r3: the command's account modes after the change (accounts file, dry run)."""
+"""The command's accounts file read as a CSV when its header holds a "#" (a review's case)."""
 
 from __future__ import annotations
 
