@@ -62,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--open-book", action="store_true", help="every account active, every position one lot"
     )
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds from each request to its answer"
+    )
     parser.add_argument("--budget", type=int, help="requests per hour before time penalties")
     parser.add_argument("--penalty-seconds", type=int, default=1, help="p-time of a penalty")
     parser.add_argument("--lock-out", action="store_true", help="answer every request 429")

@@ -71,7 +71,8 @@ class FakeTradovate:
         `clock` is wall-clock seconds (order timestamps are written from it); a test moves
         a hand-driven one. Orders go PendingNew -> Working after `accept_delay`, then
         Filled after `fill_delay`; `fill_mode` "never" leaves them Working, "reject" has
-        the exchange reject them instead (see _orders.py).
+        the exchange reject them instead (see _orders.py). `latency`: seconds from each
+        request's arrival to its answer, the fake's own work inside it (_wire.left_to_wait).
 
         `clock_offset` (settable later) puts the server's clock that many seconds ahead
         of `clock` (negative: behind), for order timestamps and the HTTP Date header that

@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from . import _wire
+
 if TYPE_CHECKING:
     from ._fake import FakeTradovate
 
@@ -45,6 +47,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.closed(self.connection)
 
     def _serve(self) -> None:
+        arrived = _wire.arrival()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         path, _, query = self.path.partition("?")
@@ -58,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if reply.delay:
             # Wait on the server's stop event, so stop() does not hang on a slow answer.
-            self.server.stopping.wait(reply.delay)
+            self.server.stopping.wait(_wire.left_to_wait(reply.delay, arrived))
         if reply.drop:
             self.close_connection = True
             return

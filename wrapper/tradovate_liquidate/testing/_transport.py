@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from . import _wire
+
 if TYPE_CHECKING:
     from ._fake import FakeTradovate
     from ._wire import Reply
@@ -25,14 +27,16 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.fake = fake
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        arrived = _wire.arrival()
         reply = self._reply(request, request.read())
-        wait, timed_out = _wait(reply, request)
+        wait, timed_out = _wait(reply, request, arrived)
         time.sleep(wait)
         return _finish(reply, request, timed_out)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        arrived = _wire.arrival()
         reply = self._reply(request, await request.aread())
-        wait, timed_out = _wait(reply, request)
+        wait, timed_out = _wait(reply, request, arrived)
         await asyncio.sleep(wait)
         return _finish(reply, request, timed_out)
 
@@ -48,11 +52,13 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         )
 
 
-def _wait(reply: Reply, request: httpx.Request) -> tuple[float, bool]:
+def _wait(reply: Reply, request: httpx.Request, arrived: float) -> tuple[float, bool]:
+    """How long to wait from now (the delay counts from `arrived`: see _wire.left_to_wait),
+    and whether the read timeout ends the wait first."""
     read_timeout = request.extensions.get("timeout", {}).get("read")
     if read_timeout is not None and reply.delay > read_timeout:
-        return read_timeout, True
-    return reply.delay, False
+        return _wire.left_to_wait(read_timeout, arrived), True
+    return _wire.left_to_wait(reply.delay, arrived), False
 
 
 def _finish(reply: Reply, request: httpx.Request, timed_out: bool) -> httpx.Response:

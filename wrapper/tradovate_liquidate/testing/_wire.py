@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -19,7 +20,7 @@ class Reply:
     status: int
     body: bytes = b""
     content_type: str | None = None
-    delay: float = 0.0
+    delay: float = 0.0  # seconds from the request's arrival to the answer (see left_to_wait)
     drop: bool = False  # close the connection without answering
     allow: str = "POST"  # the Allow header of a 405
     date: float | None = None  # the server's clock for the Date header (None: no header)
@@ -83,6 +84,23 @@ def disturb(reply: Reply, faults: list[Fault], latency: float, date: float | Non
         elif kind in (FaultKind.UNKNOWN_REASON, FaultKind.EXTRA_FIELDS) and status == 200:
             body = fault.rewrite(body)
     return Reply(status, body, content_type, delay, drop, reply.allow, date)
+
+
+def arrival() -> float:
+    """Now, as left_to_wait counts: a request's arrival, taken before the fake works on it."""
+    return time.monotonic()
+
+
+def left_to_wait(delay: float, arrived: float) -> float:
+    """What is left of an answer's `delay` now, for a request that arrived at `arrived`.
+
+    The delay counts from the request's arrival, not from the end of the fake's work on
+    it: that work runs under one lock, a request at a time, so with the delay added after
+    it a burst of 8 concurrent 100-account reads reached its last answer some 20 ms late,
+    a queue no real server puts in front of one user's requests. A real server's latency
+    holds its own work; so does the fake's, unless that work takes longer than the delay.
+    """
+    return max(0.0, delay - (arrival() - arrived))
 
 
 def http_date(seconds: float) -> str:
