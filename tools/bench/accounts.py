@@ -1,9 +1,10 @@
 """liquidate_accounts' request budget and wall time, against the naive way (issue 16).
 
 The fake (bench/accountserver.py, its own process, real HTTP on loopback) answers every
-request after LATENCY (20 ms) and fills closing orders at once (fill_delay 0), so one
-settling read finds every account flat. It holds OPEN accounts with 2 open positions
-each and FLAT accounts with nothing open. Three runs on AsyncLiquidationClient, each on a
+request LATENCY (20 ms) after it arrived, its own work inside that time as a real
+server's is (testing/_wire.left_to_wait), and fills closing orders at once (fill_delay
+0), so one settling read finds every account flat. It holds OPEN accounts with 2 open
+positions each and FLAT accounts with nothing open. Three runs on AsyncLiquidationClient, each on a
 freshly seeded fake, each with CONCURRENCY requests at once, all three repeated ROUNDS
 times, bulk REPEATS times a round (median wall):
 
