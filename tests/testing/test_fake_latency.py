@@ -14,7 +14,7 @@ import asyncio
 import httpx
 import pytest
 
-from tradovate_liquidate.testing import FakeTradovate, _server, _transport, _wire
+from tradovate_liquidate.testing import FakeTradovate, ManualClock, _server, _transport, _wire
 
 from .conftest import ACCOUNT, CONTRACT
 
@@ -22,26 +22,18 @@ LATENCY, WORK = 0.25, 0.1
 READ = f"/position/deps?masterid={ACCOUNT}"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def slow_fake(monkeypatch: pytest.MonkeyPatch) -> FakeTradovate:
     """A fake with LATENCY whose every request takes WORK seconds of the clock to handle."""
-    clock = Clock()
-    monkeypatch.setattr(_wire, "arrival", clock)
+    clock = ManualClock()
+    monkeypatch.setattr(_wire, "arrival", clock.time)
     fake = FakeTradovate(latency=LATENCY)
     fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=2)
     handle = fake.handle
 
     def working(*args: object, **kwargs: object) -> _wire.Reply:
         reply = handle(*args, **kwargs)  # type: ignore[arg-type]
-        clock.now += WORK
+        clock.advance(WORK)
         return reply
 
     monkeypatch.setattr(fake, "handle", working)
