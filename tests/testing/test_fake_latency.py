@@ -10,11 +10,12 @@ client. A hand-driven clock stands for time.monotonic here: a request whose hand
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import httpx
 import pytest
 
-from tradovate_liquidate.testing import FakeTradovate, ManualClock, _server, _transport, _wire
+from tradovate_liquidate.testing import FakeTradovate, ManualClock, _transport, _wire
 
 from .conftest import ACCOUNT, CONTRACT
 
@@ -72,25 +73,44 @@ def test_the_async_transport_waits_what_is_left_of_the_latency(
     assert waits == [pytest.approx(LATENCY - WORK)]
 
 
-def test_the_server_waits_what_is_left_of_the_latency(
-    slow_fake: FakeTradovate, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    waits: list[float] = []
-    left_to_wait = _wire.left_to_wait
+class RecordedEvent(threading.Event):
+    """The server's stop event, which every answer's wait goes through: what it waited."""
 
-    def recorded(delay: float, arrived: float) -> float:
-        waits.append(left_to_wait(delay, arrived))
-        return waits[-1]
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float | None] = []
 
-    monkeypatch.setattr(_server._wire, "left_to_wait", recorded)
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout)
+        return super().wait(timeout)
+
+
+def test_the_server_waits_what_is_left_of_the_latency(slow_fake: FakeTradovate) -> None:
     with slow_fake.serve() as server, httpx.Client(base_url=server.base_url) as http:
+        server._server.stopping = stopping = RecordedEvent()
         assert http.get(READ, headers=_headers(slow_fake)).status_code == 200
-    assert waits == [pytest.approx(LATENCY - WORK)]
+    assert stopping.waits == [pytest.approx(LATENCY - WORK)]
 
 
 def test_work_longer_than_the_latency_is_answered_at_once() -> None:
     arrived = _wire.arrival() - 2 * LATENCY
     assert _wire.left_to_wait(LATENCY, arrived) == 0.0
+
+
+def test_the_transport_times_out_when_the_fakes_work_outlasts_the_read_timeout(
+    slow_fake: FakeTradovate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Over a socket the answer leaves after WORK, past a shorter read timeout: the client
+    # gives up at the timeout, and so must it in-process, though the delay is shorter.
+    slow_fake.latency = WORK / 10
+    waits: list[float] = []
+    monkeypatch.setattr(_transport.time, "sleep", waits.append)
+    http = httpx.Client(
+        transport=slow_fake.transport(), base_url="http://fake/v1", timeout=WORK / 2
+    )
+    with http, pytest.raises(httpx.ReadTimeout):
+        http.get(READ, headers=_headers(slow_fake))
+    assert waits == [0.0]  # the timeout had passed by the time the work was done
 
 
 def test_a_read_timeout_shorter_than_the_delay_counts_from_arrival_too(

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 Side = Literal["Buy", "Sell"]
@@ -91,8 +90,13 @@ def _sign(value: int) -> int:
 
 
 def stamp(seconds: float) -> str:
-    """Server time as Tradovate writes it: ISO 8601 UTC with milliseconds and a Z."""
-    return _stamp(math.floor(seconds * 1000))
+    """Server time as Tradovate writes it: ISO 8601 UTC with milliseconds and a Z (the
+    microsecond as datetime rounds it, then cut to the millisecond)."""
+    return _stamp((datetime.fromtimestamp(seconds, UTC) - _EPOCH) // _MILLISECOND)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
 
 
 # Cached by the millisecond written, not by the float: a read of 100 accounts writes
@@ -101,8 +105,7 @@ def stamp(seconds: float) -> str:
 # bench's accounts suite.
 @functools.lru_cache(maxsize=4096)
 def _stamp(milliseconds: int) -> str:
-    moment = datetime.fromtimestamp(milliseconds // 1000, UTC)
-    moment = moment.replace(microsecond=milliseconds % 1000 * 1000)
+    moment = _EPOCH + milliseconds * _MILLISECOND
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

@@ -54,9 +54,11 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 def _wait(reply: Reply, request: httpx.Request, arrived: float) -> tuple[float, bool]:
     """How long to wait from now (the delay counts from `arrived`: see _wire.left_to_wait),
-    and whether the read timeout ends the wait first."""
+    and whether the read timeout ends the wait first: the answer leaves once both its
+    delay and the fake's work on it are over, as from the server."""
     read_timeout = request.extensions.get("timeout", {}).get("read")
-    if read_timeout is not None and reply.delay > read_timeout:
+    answered_after = max(reply.delay, _wire.arrival() - arrived)
+    if read_timeout is not None and answered_after > read_timeout:
         return _wire.left_to_wait(read_timeout, arrived), True
     return _wire.left_to_wait(reply.delay, arrived), False
 
