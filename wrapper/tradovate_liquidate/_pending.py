@@ -73,10 +73,7 @@ class PendingTargets:
     def get(self, key: Key) -> Pending | None:
         if self._path is None:  # memory alone: every call asks, so no lock object is made
             return self._entries.get(key)
-        with self._lock, self._file_lock():
-            if self._broken is not None:
-                return Pending(math.nan, None, problem=self._broken)
-            return self._entries.get(key)
+        return self.entries_among([key]).get(key)
 
     def entries_among(self, keys: list[Key]) -> dict[Key, Pending]:
         """The entries of the keys that have one (every key, with the file's problem, when
