@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+
+from tradovate_liquidate._pending import PendingTargets
 
 from .harness import Harness
 
@@ -25,3 +29,17 @@ def harness(request: pytest.FixtureRequest) -> Harness:
     # verify (verify_outcome=False), so the server's records are never read.
     answer_only = request.node.get_closest_marker("answer_only") is not None
     return Harness(request.param, answer_only=answer_only)
+
+
+@pytest.fixture
+def state_file_loads(monkeypatch: pytest.MonkeyPatch) -> list[None]:
+    """One entry per read of a pending state file (each locks it and reads it whole)."""
+    loads: list[None] = []
+    load = PendingTargets._load
+
+    def counted(self: PendingTargets) -> Any:
+        loads.append(None)
+        return load(self)
+
+    monkeypatch.setattr(PendingTargets, "_load", counted)
+    return loads

@@ -36,6 +36,20 @@ class Harness:
 
         return asyncio.run(main())
 
+    def in_order(self, client_kwargs: dict[str, Any], *calls: Callable[[Any], Any]) -> list[Any]:
+        """Several calls on one client, one after the other; returns their answers."""
+        if self.kind == "sync":
+            return self.run(client_kwargs, lambda client: [call(client) for call in calls])
+
+        async def each(client: Any) -> list[Any]:
+            answers = []
+            for call in calls:
+                answer = call(client)
+                answers.append(await answer if inspect.isawaitable(answer) else answer)
+            return answers
+
+        return self.run(client_kwargs, each)
+
     def liquidate(
         self, client_kwargs: dict[str, Any], *args: Any, **kwargs: Any
     ) -> LiquidationResult:

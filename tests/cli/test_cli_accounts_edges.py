@@ -119,21 +119,15 @@ def test_an_accounts_file_comment_holding_a_comma_is_still_a_comment(
 
 
 def test_a_dry_run_reads_the_state_file_once_not_once_per_position(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    state_file_loads: list[None],
 ) -> None:
     """Each look at the state file locks it and reads it whole: asking it per position
     made a dry run of 30 accounts read it 60 times more than it needs to."""
     from tradovate_liquidate._cli import main
-    from tradovate_liquidate._pending import PendingTargets
 
-    loads: list[None] = []
-    load = PendingTargets._load
-
-    def counted(self: PendingTargets) -> Any:
-        loads.append(None)
-        return load(self)
-
-    monkeypatch.setattr(PendingTargets, "_load", counted)
     accounts = range(300_001, 300_031)
     many = FakeTradovate()
     many.accept_token(TOKEN)
@@ -146,4 +140,4 @@ def test_a_dry_run_reads_the_state_file_once_not_once_per_position(
     assert code == EXIT_OK, capsys.readouterr().err
     assert len(json.loads(capsys.readouterr().out)) == 60
     assert not [r for r in many.requests if r.method == "POST"]
-    assert len(loads) <= 2  # the client's own load, then one look for all 60 positions
+    assert len(state_file_loads) <= 2  # the client's own load, then one look for all 60 positions

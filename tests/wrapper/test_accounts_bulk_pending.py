@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from tradovate_liquidate._outcome import INTERNAL_TAG_PREFIX
-from tradovate_liquidate._pending import PendingTargets
 from tradovate_liquidate.testing import FakeTradovate, Fault
 
 from ..harness import Harness
@@ -87,18 +86,10 @@ def test_a_caller_tag_is_the_bulk_tag(harness: Harness) -> None:
 
 
 def test_a_bulk_run_reads_the_pending_file_per_chunk_not_per_position(
-    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    harness: Harness, tmp_path: Path, state_file_loads: list[None]
 ) -> None:
     """Each look at the state file locks it and reads it whole: once per position (a
     pending check and a clear for each) made a 300-position run read it 900 times."""
-    loads: list[None] = []
-    load = PendingTargets._load
-
-    def counted(self: PendingTargets) -> Any:
-        loads.append(None)
-        return load(self)
-
-    monkeypatch.setattr(PendingTargets, "_load", counted)
     fake = FakeTradovate()
     accounts = list(range(1, 301))
     fake.add_positions([(account, ES, 2) for account in accounts])
@@ -111,4 +102,4 @@ def test_a_bulk_run_reads_the_pending_file_per_chunk_not_per_position(
     assert all(result.flat for result in run)
     # the client's own load; per read chunk, its pending check; per bulk request, its
     # check under the locks and its positions made pending before it goes; the run's end
-    assert len(loads) <= 1 + 3 + 3 * 2 + 1
+    assert len(state_file_loads) <= 1 + 3 + 3 * 2 + 1

@@ -4,10 +4,7 @@ order done (a review's cases; each failed before its fix)."""
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -16,40 +13,7 @@ from tradovate_liquidate._pending import PendingTargets
 from tradovate_liquidate.testing import FakeTradovate, ManualClock
 
 from ..harness import Harness
-from .conftest import ACCOUNT, CONTRACT
-
-
-def in_order(harness: Harness, kwargs: dict[str, Any], *calls: Callable[[Any], Any]) -> list[Any]:
-    """Several calls on one client, one after the other, on either client kind."""
-    if harness.kind == "sync":
-        return harness.run(kwargs, lambda client: [call(client) for call in calls])
-
-    async def run(client: Any) -> list[Any]:
-        answers = []
-        for call in calls:
-            answer = call(client)
-            answers.append(await answer if inspect.isawaitable(answer) else answer)
-        return answers
-
-    return harness.run(kwargs, run)
-
-
-def exit_fills_first() -> tuple[FakeTradovate, ManualClock]:
-    """The strategy's own exit fills while our closing order still works (never fills):
-    the position reads 0 at the first wait, and our order would open it the other way.
-    (tests/wrapper/test_verify.py::test_confirm_is_not_flat_while_our_closing_order_still_works)"""
-    box: list[FakeTradovate] = []
-
-    class ExitFillsFirst(ManualClock):
-        def sleep(self, seconds: float) -> None:
-            box[0].add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=0)
-            super().sleep(seconds)
-
-    clock = ExitFillsFirst()
-    fake = FakeTradovate(clock=clock.time, fill_mode="never")
-    box.append(fake)
-    fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=2)
-    return fake, clock
+from .conftest import ACCOUNT, CONTRACT, exit_fills_first
 
 
 def posts(fake: FakeTradovate) -> list[str]:
@@ -69,8 +33,7 @@ def test_liquidate_account_keeps_pending_a_closing_order_that_still_works(
     fake, clock = exit_fills_first()
     kwargs = {"token": fake.issue_token(), "transport": fake.transport(), "clock": clock}
     working: list[list[int]] = []
-    account, _, again = in_order(
-        harness,
+    account, _, again = harness.in_order(
         kwargs,
         lambda client: client.liquidate_account(ACCOUNT),
         lambda _client: working.append(fake.working_orders(ACCOUNT, CONTRACT)),
@@ -98,8 +61,7 @@ def test_liquidate_accounts_keeps_pending_a_closing_order_that_still_works(
     fake, clock = exit_fills_first()
     kwargs = {"token": fake.issue_token(), "transport": fake.transport(), "clock": clock}
     working: list[list[int]] = []
-    _run, _, _again = in_order(
-        harness,
+    _run, _, _again = harness.in_order(
         kwargs,
         lambda client: client.liquidate_accounts([ACCOUNT]),
         lambda _client: working.append(fake.working_orders(ACCOUNT, CONTRACT)),

@@ -6,10 +6,7 @@ A review's cases: each failed before its fix, for the reason its docstring gives
 
 from __future__ import annotations
 
-import inspect
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -25,21 +22,6 @@ USER, PASSWORD, SEC = "api-user", "correct horse", "api-secret"
 
 def sent(fake: FakeTradovate) -> Counter[str]:
     return Counter(f"{r.method} {r.path.removeprefix('/v1')}" for r in fake.requests)
-
-
-def in_order(harness: Harness, kwargs: dict[str, Any], *calls: Callable[[Any], Any]) -> list[Any]:
-    """Several calls on one client, one after the other, on either client kind."""
-    if harness.kind == "sync":
-        return harness.run(kwargs, lambda client: [call(client) for call in calls])
-
-    async def run(client: Any) -> list[Any]:
-        answers = []
-        for call in calls:
-            answer = call(client)
-            answers.append(await answer if inspect.isawaitable(answer) else answer)
-        return answers
-
-    return harness.run(kwargs, run)
 
 
 def test_run_requests_counts_the_sign_in_it_sent(harness: Harness) -> None:
@@ -100,8 +82,7 @@ def test_liquidate_account_positions_say_flat_once_the_account_read_flat(
     fake = FakeTradovate(clock=clock.time)
     fake.add_positions(f"1:{ES}:2,2:{ES}:2")
     kwargs = {"token": fake.issue_token(), "transport": fake.transport(), "clock": clock}
-    one, many = in_order(
-        harness,
+    one, many = harness.in_order(
         kwargs,
         lambda client: client.liquidate_account(1),
         lambda client: client.liquidate_accounts([2]),

@@ -18,7 +18,7 @@ from tradovate_liquidate import (
 from tradovate_liquidate._reads import READ_ATTEMPTS, ReadFailedError
 from tradovate_liquidate.testing import FakeTradovate, Fault, ManualClock
 
-from .conftest import ACCOUNT, CONTRACT, Harness
+from .conftest import ACCOUNT, CONTRACT, Harness, exit_fills_first
 
 
 @pytest.fixture
@@ -339,18 +339,8 @@ def test_confirm_is_not_flat_while_our_closing_order_still_works(
 ) -> None:
     """The strategy's own exit fills first: the position reads 0, but our closing order is
     still working and would open a position the other way. That is not flat."""
-    fake_box: list[FakeTradovate] = []
-
-    class ExitFillsFirst(ManualClock):
-        def sleep(self, seconds: float) -> None:
-            fake_box[0].add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=0)
-            super().sleep(seconds)
-
-    clock = ExitFillsFirst()
-    fake = FakeTradovate(clock=clock.time, fill_mode="never")
-    fake_box.append(fake)
+    fake, clock = exit_fills_first()
     fake.accept_token(token)
-    fake.add_position(account_id=ACCOUNT, contract_id=CONTRACT, net_pos=2)
     kwargs = {"token": token, "transport": fake.transport(), "clock": clock}
     with pytest.raises(NotFlatError, match="still working") as not_flat:
         harness.liquidate(kwargs, ACCOUNT, CONTRACT, confirm=True)
