@@ -15,9 +15,9 @@ import threading
 import httpx
 import pytest
 
-from tradovate_liquidate.testing import FakeTradovate, ManualClock, _transport, _wire
+from tradovate_liquidate.testing import FakeTradovate, Fault, ManualClock, _transport, _wire
 
-from .conftest import ACCOUNT, CONTRACT
+from .conftest import ACCOUNT, CONTRACT, body
 
 LATENCY, WORK = 0.25, 0.1
 READ = f"/position/deps?masterid={ACCOUNT}"
@@ -97,20 +97,46 @@ def test_work_longer_than_the_latency_is_answered_at_once() -> None:
     assert _wire.left_to_wait(LATENCY, arrived) == 0.0
 
 
-def test_the_transport_times_out_when_the_fakes_work_outlasts_the_read_timeout(
-    slow_fake: FakeTradovate, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_in_process_only_the_delay_decides_a_timeout_not_the_fakes_own_time(
+    slow_fake: FakeTradovate, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    # Over a socket the answer leaves after WORK, past a shorter read timeout: the client
-    # gives up at the timeout, and so must it in-process, though the delay is shorter.
+    # In-process the fake's time is the test process's own: a pause of it must not end a
+    # call at random. A delay within the read timeout answers, even after WORK > timeout.
     slow_fake.latency = WORK / 10
     waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    async def read_async() -> int:
+        transport = slow_fake.transport()
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://fake/v1", timeout=WORK / 2
+        ) as http:
+            return (await http.get(READ, headers=_headers(slow_fake))).status_code
+
     monkeypatch.setattr(_transport.time, "sleep", waits.append)
-    http = httpx.Client(
-        transport=slow_fake.transport(), base_url="http://fake/v1", timeout=WORK / 2
-    )
-    with http, pytest.raises(httpx.ReadTimeout):
-        http.get(READ, headers=_headers(slow_fake))
-    assert waits == [0.0]  # the timeout had passed by the time the work was done
+    monkeypatch.setattr(_transport.asyncio, "sleep", sleep)
+    if kind == "async":
+        assert asyncio.run(read_async()) == 200
+    else:
+        transport = slow_fake.transport()
+        with httpx.Client(transport=transport, base_url="http://fake/v1", timeout=WORK / 2) as http:
+            assert http.get(READ, headers=_headers(slow_fake)).status_code == 200
+    assert waits == [0.0]  # the delay had passed by the time the work was done
+
+
+def test_a_delay_fault_counts_from_arrival_too(
+    slow_fake: FakeTradovate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(_transport.time, "sleep", waits.append)
+    slow_fake.inject(Fault.delay(0.5))
+    with httpx.Client(transport=slow_fake.transport(), base_url="http://fake/v1") as http:
+        answer = http.post("/order/liquidateposition", json=body(), headers=_headers(slow_fake))
+    assert answer.status_code == 200
+    assert waits == [pytest.approx(LATENCY + 0.5 - WORK)]
 
 
 def test_a_read_timeout_shorter_than_the_delay_counts_from_arrival_too(
